@@ -1,0 +1,119 @@
+"""Namespaces and IRI minting, defined once for the whole package.
+
+The vocabulary contract (``design.md``) fixes these: the ontology namespace ``ckg:``,
+instance IRIs under ``https://w3id.org/coalition-kg/id/`` that are deterministic (the same
+input always gives the same IRI), states by ISO alpha-3, people by name slug and meetings
+by date and place. Changing an IRI rule is a breaking change for analysts' saved queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/coalition-kg/"
+CKG = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+CONCEPT = Namespace(BASE + "concept/")
+GRAPH = Namespace(BASE + "graph/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+SCHEMA = Namespace("https://schema.org/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+
+# Named graphs of the dataset (design.md, "Data flow").
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+REFERENCE_GRAPH = GRAPH["reference"]
+CURATED_GRAPH = GRAPH["curated"]
+INFERRED_GRAPH = GRAPH["inferred"]
+
+# Kinds of instance IRI: ``id/<kind>/<key>``. The prefix of each is its kind name, so
+# ``state:FRA`` is ``https://w3id.org/coalition-kg/id/state/FRA``.
+ID_KINDS = (
+    "state", "org", "coalition", "person", "office", "office-term", "place", "meeting",
+    "participation", "membership", "declaration", "provision", "signature", "pledge",
+    "statement", "claim", "evidence", "source", "publisher",
+)
+
+CONCEPT_SCHEMES = (
+    "pledge-type", "pledge-status", "pledge-condition", "capacity", "attendance",
+    "meeting-format", "meeting-series", "source-type", "reliability", "membership-role",
+    "signature-role", "declaration-type", "topic", "stance", "office-kind", "unit",
+    "link-status", "date-precision",
+)
+
+PREFIXES: dict[str, str] = {
+    "ckg": str(CKG),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "org": str(ORG),
+    "time": str(TIME),
+    "schema": str(SCHEMA),
+    "wd": str(WD),
+    "graph": str(GRAPH),
+    **{kind: f"{ID}{kind}/" for kind in ID_KINDS},
+    **{scheme: f"{CONCEPT}{scheme}/" for scheme in CONCEPT_SCHEMES},
+}
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug: ``"Gitanas Nausėda"`` → ``"gitanas-nauseda"``.
+
+    Folding accents keeps person IRIs stable however a source spells the diacritics.
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def short_hash(*parts: object, length: int = 8) -> str:
+    """A stable short hash of ``parts``, for IRIs that need a distinguishing suffix."""
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:length]
+
+
+def iri(kind: str, *key: str) -> URIRef:
+    """The IRI of an instance: ``iri("meeting", "2025-03-27-paris")``."""
+    if kind not in ID_KINDS:
+        raise ValueError(f"unknown IRI kind {kind!r}")
+    return ID[kind + "/" + "/".join(key)]
+
+
+def concept(scheme: str, slug: str) -> URIRef:
+    """The IRI of a SKOS concept: ``concept("pledge-type", "troops")``."""
+    return CONCEPT[f"{scheme}/{slug}"]
+
+
+def source_graph(source_id: str) -> URIRef:
+    """The named graph holding what one ingested source document asserts."""
+    return GRAPH["source/" + source_id]
+
+
+def shorten(term: str) -> str:
+    """``https://w3id.org/coalition-kg/id/state/FRA`` → ``state:FRA`` (longest prefix wins)."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if term.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = prefix
+    if not best:
+        return term
+    return f"{best}:{term[len(PREFIXES[best]):]}"
+
+
+def expand(name: str) -> URIRef | None:
+    """``state:FRA`` → its full IRI; ``None`` when the prefix is unknown."""
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return URIRef(PREFIXES[prefix] + local)
+    return None
