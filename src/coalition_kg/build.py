@@ -18,14 +18,14 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .export import canonical_nquads, replace_folder, write_files
+from .export import ordered_copy, replace_folder, write_files
 from .load import Data, load_data
 from .namespaces import (
     CKG, CURATED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, concept, iri, short_hash, slugify,
 )
-from .ontology import ONTOLOGY_FILES
 from .project import Project
 from .schema import PartialDate, Record, Ref
 
@@ -49,10 +49,9 @@ def build_dataset(data: Data) -> tuple[Dataset, BuildReport]:
     """Build the whole dataset from checked ``data``."""
     dataset = Dataset()
     ontology = dataset.graph(ONTOLOGY_GRAPH)
-    for name in ONTOLOGY_FILES:
-        path = data.project.ontology_dir / name
-        if path.exists():
-            ontology.parse(path, format="turtle")
+    # Canonical blank-node labels (OWL lists and restrictions) keep the output byte-identical.
+    for triple in to_canonical_graph(data.ontology.graph):
+        ontology.add(triple)
     builder = _Builder(data, dataset.graph(REFERENCE_GRAPH), dataset.graph(CURATED_GRAPH))
     builder.reference()
     builder.curated()
@@ -421,6 +420,6 @@ def run_build(project: Project, progress: Callable[[str], None] = lambda message
     progress("building the dataset")
     dataset, report = build_dataset(data)
     progress("writing out/graph/")
-    nquads = canonical_nquads(dataset)
-    replace_folder(project.out_dir / "graph", lambda folder: write_files(nquads, report.as_dict(), folder))
+    ordered = ordered_copy(dataset)
+    replace_folder(project.out_dir / "graph", lambda folder: write_files(ordered, report.as_dict(), folder))
     return report

@@ -26,6 +26,22 @@ from .namespaces import PREFIXES
 OUTPUT_FILES = ("dataset.nq", "dataset.trig", "union.ttl", "dataset.jsonld", "context.jsonld", "build-report.json")
 
 
+def ordered_copy(dataset: Dataset) -> Dataset:
+    """A copy of ``dataset`` whose quads were inserted in sorted order.
+
+    Serialisers walk the store in insertion order; inserting sorted quads makes TriG,
+    Turtle and JSON-LD output independent of the order the build happened to add them.
+    Blank nodes keep their labels, which the build made canonical.
+    """
+    copy = Dataset()
+    quads = sorted(dataset.quads((None, None, None, None)),
+                   key=lambda q: (str(q[3].identifier if hasattr(q[3], "identifier") else q[3]),
+                                  q[0].n3(), q[1].n3(), q[2].n3()))
+    for s, p, o, g in quads:
+        copy.graph(g.identifier if hasattr(g, "identifier") else g).add((s, p, o))
+    return copy
+
+
 def canonical_nquads(dataset: Dataset) -> str:
     """The dataset as N-Quads with sorted lines: identical input gives identical bytes."""
     text = dataset.serialize(format="nquads")
@@ -38,13 +54,11 @@ def _bind(graph: Graph) -> None:
         graph.bind(prefix, namespace, replace=True)
 
 
-def write_files(nquads: str, report: dict, folder: Path) -> None:
-    """Write every output format into ``folder`` from canonical N-Quads."""
-    (folder / "dataset.nq").write_text(nquads, encoding="utf-8")
-    dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
+def write_files(dataset: Dataset, report: dict, folder: Path) -> None:
+    """Write every output format of ``dataset`` (an ``ordered_copy``) into ``folder``."""
+    (folder / "dataset.nq").write_text(canonical_nquads(dataset), encoding="utf-8")
     _bind(dataset)
-    (folder / "dataset.trig").write_text(dataset.serialize(format="trig"), encoding="utf-8")
+    (folder / "dataset.trig").write_text(trig(dataset), encoding="utf-8")
     union = Graph()
     _bind(union)
     for s, p, o, _ in dataset.quads((None, None, None, None)):
@@ -52,9 +66,44 @@ def write_files(nquads: str, report: dict, folder: Path) -> None:
     (folder / "union.ttl").write_text(union.serialize(format="turtle"), encoding="utf-8")
     context = {"@context": dict(sorted(PREFIXES.items()))}
     (folder / "context.jsonld").write_text(json.dumps(context, indent=2) + "\n", encoding="utf-8")
-    jsonld = dataset.serialize(format="json-ld", context=context["@context"], indent=1, sort_keys=True)
-    (folder / "dataset.jsonld").write_text(jsonld, encoding="utf-8")
+    jsonld = json.loads(dataset.serialize(format="json-ld", context=context["@context"]))
+    (folder / "dataset.jsonld").write_text(json.dumps(_sorted_jsonld(jsonld), indent=1, sort_keys=True,
+                                                      ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "build-report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def trig(dataset: Dataset) -> str:
+    """TriG written graph by graph in IRI order, each body by rdflib's (sorted) Turtle writer.
+
+    rdflib's own TriG writer visits graphs in hash order, which changes between runs.
+    """
+    prefixes: set[str] = set()
+    blocks = []
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph):
+            continue
+        copy = Graph()
+        _bind(copy)
+        for triple in graph:
+            copy.add(triple)
+        lines = copy.serialize(format="turtle").splitlines()
+        prefixes.update(line for line in lines if line.startswith("@prefix"))
+        body = "\n".join("    " + line if line else "" for line in lines if not line.startswith("@prefix")).strip("\n")
+        blocks.append(f"<{graph.identifier}> {{\n{body}\n}}\n")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+
+
+def _sorted_jsonld(node: object) -> object:
+    """Sort JSON-LD arrays, which are unordered sets, so output does not depend on hash order.
+
+    ``@list`` values are ordered and stay as they are.
+    """
+    if isinstance(node, dict):
+        return {k: (v if k == "@list" else _sorted_jsonld(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_jsonld(v) for v in node]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return node
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from rdflib.namespace import OWL, XSD
 
 from . import schema
+from .namespaces import CKG
 from .ontology import Ontology
 from .project import Project
 from .schema import Context, Location, PartialDate, Record, Ref
@@ -212,7 +213,7 @@ def typed_value(value: object, kind: object, value_range: object) -> object:
         if not isinstance(value, (int, float)):
             raise schema.Invalid(f"expected a number for this property, got {value!r}")
         return value
-    if value_range == XSD.date:
+    if value_range in (XSD.date, CKG.PartialDate):
         return schema.a_date("day", "month", "year")(value, None, None)
     return str(value)
 

@@ -63,9 +63,15 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "wd": str(WD),
     "graph": str(GRAPH),
-    **{kind: f"{ID}{kind}/" for kind in ID_KINDS},
+    # "org" is W3C ORG's prefix, so organisations' IRIs (id/org/EU) use "organization:".
+    **{("organization" if kind == "org" else kind): f"{ID}{kind}/" for kind in ID_KINDS},
     **{scheme: f"{CONCEPT}{scheme}/" for scheme in CONCEPT_SCHEMES},
 }
+
+
+# Letters that Unicode does not decompose into a base letter plus accent.
+_UNDECOMPOSABLE = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L", "đ": "d",
+                                 "Đ": "D", "ß": "ss", "þ": "th", "Þ": "Th", "ð": "d", "œ": "oe", "ı": "i"})
 
 
 def slugify(text: str) -> str:
@@ -73,7 +79,7 @@ def slugify(text: str) -> str:
 
     Folding accents keeps person IRIs stable however a source spells the diacritics.
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSABLE)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 

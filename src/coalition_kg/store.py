@@ -14,6 +14,7 @@ A new backend is a class with ``load``, ``query`` and ``__len__``, registered wi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
@@ -30,6 +31,32 @@ class QueryResult:
     variables: list[str]
     rows: list[tuple[Node | None, ...]]
     boolean: bool | None = None
+
+
+_CONCAT = re.compile(r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*(\"[^\"]*\"|'[^']*')\s*\)\s*AS\s*\?(\w+)",
+                     re.IGNORECASE)
+
+
+def sort_concatenations(sparql: str, result: QueryResult) -> QueryResult:
+    """Sort the parts of every ``GROUP_CONCAT(…; separator=…)`` cell.
+
+    SPARQL leaves the order of concatenated values to the engine, so the same query gives
+    "France, United Kingdom" on one backend and "United Kingdom, France" on another.
+    Sorting the parts makes every backend's answer identical, row for row.
+    """
+    columns = {name: separator[1:-1] for separator, name in _CONCAT.findall(sparql)}
+    positions = {result.variables.index(n): sep for n, sep in columns.items() if n in result.variables and sep}
+    if not positions:
+        return result
+    rows = []
+    for row in result.rows:
+        cells = list(row)
+        for index, separator in positions.items():
+            if isinstance(cells[index], Literal):
+                parts = sorted(p for p in str(cells[index]).split(separator) if p)
+                cells[index] = Literal(separator.join(parts))
+        rows.append(tuple(cells))
+    return QueryResult(result.variables, rows, result.boolean)
 
 
 class Store(Protocol):
@@ -77,7 +104,7 @@ class MemoryStore:
         if result.type == "ASK":
             return QueryResult([], [], bool(result.askAnswer))
         variables = [str(v) for v in result.vars or []]
-        return QueryResult(variables, [tuple(row) for row in result])
+        return sort_concatenations(sparql, QueryResult(variables, [tuple(row) for row in result]))
 
     def __len__(self) -> int:
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))
@@ -100,7 +127,7 @@ class OxigraphStore:
             return QueryResult([], [], bool(result))
         variables = [v.value for v in result.variables]
         rows = [tuple(_from_ox(solution[v]) for v in variables) for solution in result]
-        return QueryResult(variables, rows)
+        return sort_concatenations(sparql, QueryResult(variables, rows))
 
     def __len__(self) -> int:
         return len(self.store)
