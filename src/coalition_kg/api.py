@@ -77,9 +77,13 @@ def dataset_path(project: Project) -> Path:
     return project.out_dir / "graph" / "dataset.nq"
 
 
-def open_dataset(root: str | os.PathLike | None = None, backend: str = "memory") -> KnowledgeGraph:
-    """Load the last build of the project at ``root`` into a ``backend`` store."""
-    project = Project.find(root)
+def open_dataset(root: str | os.PathLike | Project | None = None, backend: str = "oxigraph") -> KnowledgeGraph:
+    """Load the last build of the project at ``root`` into a ``backend`` store.
+
+    Both backends give the same answers; ``oxigraph`` is much faster on large graphs and
+    ``memory`` is rdflib's pure-Python store.
+    """
+    project = root if isinstance(root, Project) else Project.find(root)
     path = dataset_path(project)
     if not path.exists():
         raise NotBuiltError(f"no built dataset at {path}; run `coalition-kg build` first")

@@ -14,6 +14,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Project:
     root: Path
+    out: Path | None = None  # where builds go; default <root>/out
 
     @property
     def ontology_dir(self) -> Path:
@@ -29,7 +30,7 @@ class Project:
 
     @property
     def out_dir(self) -> Path:
-        return self.root / "out"
+        return self.out or self.root / "out"
 
     def display(self, path: Path) -> str:
         """A path as users should see it in messages: relative to the project root."""
