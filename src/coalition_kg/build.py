@@ -29,8 +29,14 @@ from .namespaces import (
 from .project import Project
 from .schema import PartialDate, Record, Ref
 
-CURATED_CONFIDENCE = Literal(Decimal("0.9"))
-UNSOURCED_CONFIDENCE = Literal(Decimal("0.6"))
+def decimal(number: int | float | str) -> Literal:
+    """An xsd:decimal in the form Oxigraph returns ("1600000000", "0.9"), so backends agree."""
+    text = format(Decimal(repr(number) if isinstance(number, float) else str(number)).normalize(), "f")
+    return Literal(text, datatype=XSD.decimal)
+
+
+CURATED_CONFIDENCE = decimal("0.9")
+UNSOURCED_CONFIDENCE = decimal("0.6")
 
 
 @dataclass
@@ -121,7 +127,7 @@ class _Builder:
         if isinstance(value, int):
             return Literal(value, datatype=XSD.integer)
         if isinstance(value, float):
-            return Literal(Decimal(repr(value)), datatype=XSD.decimal)
+            return decimal(value)
         return Literal(str(value))
 
     def refs(self, values: list[Ref] | Ref | None) -> list[URIRef] | URIRef | None:
@@ -143,6 +149,16 @@ class _Builder:
             graph.add((node, CKG.method, Literal("curated-unsourced" if unsourced else "curated")))
             graph.add((node, CKG.confidence, UNSOURCED_CONFIDENCE if unsourced else CURATED_CONFIDENCE))
 
+    @staticmethod
+    def claim(graph: Graph, node: URIRef, cls: URIRef) -> None:
+        """Type a claim node with its class and with ckg:Claim itself.
+
+        The second type is entailed by the ontology; stating it lets every engine find all
+        claims with one triple pattern, with no reasoning and no property-path search.
+        """
+        graph.add((node, RDF.type, cls))
+        graph.add((node, RDF.type, CKG.Claim))
+
     def labelled(self, graph: Graph, subject: URIRef, cls: URIRef, record: Record, name: str = "name") -> None:
         graph.add((subject, RDF.type, cls))
         graph.add((subject, RDFS.label, Literal(record[name])))
@@ -160,7 +176,7 @@ class _Builder:
                     short_hash(value_term.n3(), *sorted(s.key for s in sources)))
         g = self.cur_graph
         g.add((subject, prop, value_term))
-        g.add((claim, RDF.type, CKG.AttributeClaim))
+        self.claim(g, claim, CKG.AttributeClaim)
         g.add((claim, CKG.claimSubject, subject))
         g.add((claim, CKG.claimProperty, prop))
         g.add((claim, CKG.claimValue, value_term))
@@ -213,7 +229,7 @@ class _Builder:
             terms = mint_claims("office-term", person.get("terms", []),
                                 lambda t, p=person: (p["id"], t["office"].key, str(t.get("start", "open"))))
             for term_iri, term in terms:
-                g.add((term_iri, RDF.type, CKG.OfficeTerm))
+                self.claim(g, term_iri, CKG.OfficeTerm)
                 g.add((term_iri, CKG.holder, node))
                 g.add((term_iri, CKG.office, self.node(term["office"])))
                 self.add(g, term_iri, CKG.startDate, term.get("start"))
@@ -280,7 +296,7 @@ class _Builder:
             participations = mint_claims("participation", meeting.get("participants", []),
                                          lambda p, m=meeting: (m["id"], p["participant"].key))
             for claim, participation in participations:
-                g.add((claim, RDF.type, CKG.Participation))
+                self.claim(g, claim, CKG.Participation)
                 g.add((claim, CKG.meeting, node))
                 g.add((claim, CKG.participant, self.node(participation["participant"])))
                 self.add(g, claim, CKG.representedBy, self.refs(participation.get("representatives")))
@@ -294,7 +310,7 @@ class _Builder:
         claims = mint_claims("membership", self.data.records("curated/memberships.yaml"),
                              lambda m: (m["coalition"].key, m["member"].key))
         for claim, membership in claims:
-            g.add((claim, RDF.type, CKG.Membership))
+            self.claim(g, claim, CKG.Membership)
             g.add((claim, CKG.member, self.node(membership["member"])))
             g.add((claim, CKG.coalition, self.node(membership["coalition"])))
             self.add(g, claim, CKG.startDate, membership.get("start"))
@@ -334,7 +350,7 @@ class _Builder:
                 for claim, signature in signatures:
                     party = self.node(signature["party"])
                     g.add((node, shortcut, party))
-                    g.add((claim, RDF.type, CKG.Signature))
+                    self.claim(g, claim, CKG.Signature)
                     g.add((claim, CKG.document, node))
                     g.add((claim, CKG.signer, party))
                     g.add((claim, CKG.signatureRole, concept("signature-role", role)))
@@ -346,14 +362,14 @@ class _Builder:
         g = self.cur_graph
         for pledge in self.data.records("curated/pledges.yaml"):
             node = iri("pledge", pledge["id"])
-            g.add((node, RDF.type, CKG.Pledge))
+            self.claim(g, node, CKG.Pledge)
             self.add(g, node, CKG.pledger, self.refs(pledge["pledgers"]))
             self.add(g, node, CKG.beneficiary, self.refs(pledge.get("beneficiary")))
             self.add(g, node, CKG.pledgeType, self.refs(pledge["type"]))
             self.add(g, node, CKG.summary, pledge["summary"])
             g.add((node, RDFS.label, Literal(pledge["summary"])))
             if "quantity" in pledge:
-                g.add((node, CKG.quantity, Literal(Decimal(repr(pledge["quantity"])), datatype=XSD.decimal)))
+                g.add((node, CKG.quantity, decimal(pledge["quantity"])))
             self.add(g, node, CKG.unit, self.refs(pledge.get("unit")))
             self.add(g, node, CKG.quantityText, pledge.get("quantity_text"))
             self.add(g, node, CKG.quantityQualifier, pledge.get("quantity_qualifier"))
@@ -371,7 +387,7 @@ class _Builder:
         g = self.cur_graph
         for statement in self.data.records("curated/statements.yaml"):
             node = iri("statement", statement["id"])
-            g.add((node, RDF.type, CKG.Statement))
+            self.claim(g, node, CKG.Statement)
             g.add((node, RDFS.label, Literal(statement["summary"])))
             g.add((node, CKG.speaker, self.node(statement["speaker"])))
             on_behalf = self.refs(statement.get("on_behalf_of")) or self.office_state(statement)

@@ -84,12 +84,12 @@ def _show(term, label) -> str:
 FACTS = PROLOGUE + """SELECT ?entity ?graph ?p ?o ?label WHERE {
     GRAPH ?graph { ?entity ?p ?o } OPTIONAL { ?o rdfs:label ?label } } ORDER BY ?graph ?p ?o"""
 CLAIMS = PROLOGUE + f"""SELECT ?entity ?claim ?claimType ?role ?p ?o ?label WHERE {{
-    ?claim ?role ?entity . {CLAIM} FILTER(?claimType != ckg:Claim)
+    ?claim ?role ?entity . {CLAIM}
     ?claim ?p ?o . FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom)) OPTIONAL {{ ?o rdfs:label ?label }}
     }} ORDER BY ?claimType ?claim ?p ?o"""
 MENTIONS = PROLOGUE + f"""SELECT DISTINCT ?entity ?s ?p ?label WHERE {{
-    ?s ?p ?entity . FILTER NOT EXISTS {{ ?s a ?t . ?t rdfs:subClassOf* ckg:Claim }}
-    FILTER NOT EXISTS {{ ?s a ckg:Evidence }} OPTIONAL {{ ?s rdfs:label ?label }} }} ORDER BY ?p ?s"""
+    ?s ?p ?entity . OPTIONAL {{ ?s a ?skip . FILTER(?skip IN (ckg:Claim, ckg:Evidence)) }} FILTER(!BOUND(?skip))
+    OPTIONAL {{ ?s rdfs:label ?label }} }} ORDER BY ?p ?s"""
 # Oxigraph binds parameters by substitution, which BIND(?entity AS …) does not see; so the
 # entity's own evidence and its claims' evidence are two queries with ?claim bound by patterns.
 _SOURCE_DETAILS = """?evidence ckg:source ?source ; ckg:method ?method .

@@ -81,8 +81,13 @@ def load_data(project: Project) -> Data:
         data.files[name] = records
         if kind:
             problems.extend(_index(data, kind, key_field, records))
-    problems.extend(_resolve(data, refs))
-    problems.extend(_check_consistency(data))
+    if any(p.message.startswith(("invalid YAML", "not UTF-8", "cannot read")) for p in problems):
+        # Without every file, references would look broken when they are not.
+        problems.append(Problem(project.display(project.graph_dir), None, "",
+                                "references between files were not checked: fix the files above first"))
+    else:
+        problems.extend(_resolve(data, refs))
+        problems.extend(_check_consistency(data))
     if problems:
         raise DataError(problems)
     return data
@@ -159,8 +164,8 @@ def _check_consistency(data: Data) -> list[Problem]:
         if "date" in declaration and not declaration["id"].startswith(str(declaration["date"])[:7]):
             fail(declaration, "id", f"declaration id {declaration['id']!r} must start with its date {declaration['date']}")
     for pledge in data.records("curated/pledges.yaml"):
-        if ("quantity" in pledge) != ("unit" in pledge):
-            missing = "unit" if "quantity" in pledge else "quantity"
+        if ("quantity" in pledge.given) != ("unit" in pledge.given):
+            missing = "unit" if "quantity" in pledge.given else "quantity"
             fail(pledge, missing, f"a pledge with a {'quantity' if missing == 'unit' else 'unit'} needs a {missing}")
     for attribute in data.records("curated/attributes.yaml"):
         problems.extend(_check_attribute(data, attribute))

@@ -42,6 +42,7 @@ class Record(dict):
         return self.key_where.get(key, self.where)
 
     key_where: dict[str, Location]
+    given: set[str]  # the keys present in the input, valid or not
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,7 @@ class Spec:
         record = Record()
         record.where = Location(where.path, getattr(value, "line", where.line) or where.line, where.field)
         record.key_where = {}
+        record.given = set(value)
         prefix = f"{where.field}." if where.field else ""
         for key in value:
             if key not in self.fields:
@@ -288,7 +290,7 @@ def _describe(value: Any) -> str:
 
 
 def _hint(value: Any, options: Any) -> str:
-    close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.75)
+    close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -13,8 +13,8 @@ from .store import Store
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p in
                    ("ckg", "rdf", "rdfs", "prov", "dcterms", "schema"))
 
-# A claim is an instance of ckg:Claim or of one of its subclasses (read from the ontology graph).
-CLAIM = "?claim a ?claimType . ?claimType rdfs:subClassOf* ckg:Claim ."
+# Claims are typed ckg:Claim as well as their own class (participation, pledge, ...).
+CLAIM = "?claim a ckg:Claim ; a ?claimType . ?claimType rdfs:subClassOf ckg:Claim ."
 
 QUERIES = {
     "graphs": "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ORDER BY ?graph",
@@ -31,12 +31,13 @@ QUERIES = {
         WHERE {{ {CLAIM} ?claim prov:wasDerivedFrom/ckg:source ?source . ?source dcterms:publisher ?p .
                 ?p rdfs:label ?publisher . }}
         GROUP BY ?source ?publisher ORDER BY DESC(?claims) ?source LIMIT 10""",
-    "claims_without_evidence": f"""SELECT (COUNT(DISTINCT ?claim) AS ?count) WHERE {{ {CLAIM}
-        FILTER NOT EXISTS {{ ?claim prov:wasDerivedFrom ?evidence . ?evidence a ckg:Evidence ; ckg:source ?source .
-                             ?source a ckg:Source . }} }}""",
+    "claims_without_evidence": """SELECT (COUNT(DISTINCT ?claim) AS ?count) WHERE { ?claim a ckg:Claim .
+        OPTIONAL { ?claim prov:wasDerivedFrom ?evidence . ?evidence ckg:method ?method ; ckg:source ?source .
+                   ?source dcterms:publisher ?publisher . }
+        FILTER(!BOUND(?source)) }""",
     "evidence_without_source": """SELECT (COUNT(DISTINCT ?evidence) AS ?count) WHERE { ?evidence a ckg:Evidence .
-        FILTER NOT EXISTS { ?evidence ckg:source ?source . ?source a ckg:Source . } }""",
-    "claims": f"SELECT (COUNT(DISTINCT ?claim) AS ?count) WHERE {{ {CLAIM} }}",
+        OPTIONAL { ?evidence ckg:source ?source . ?source dcterms:publisher ?publisher . } FILTER(!BOUND(?source)) }""",
+    "claims": "SELECT (COUNT(DISTINCT ?claim) AS ?count) WHERE { ?claim a ckg:Claim }",
 }
 
 
