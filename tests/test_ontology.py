@@ -85,6 +85,7 @@ CLASSES = {
     "Signature", "Pledge", "Statement", "Membership", "OfficeTerm", "AttributeClaim", "Evidence",
 }
 OBJECT_PROPERTIES = {
+    "sameCommitmentAs",
     "subOrganizationOf", "wikidataLinkStatus", "officeOf", "officeKind", "holder", "office", "datePrecision",
     "member", "coalition", "role", "location", "country", "hostCountry", "chair", "format", "convenedBy",
     "meetingSeries", "meetingOf", "precursorOf", "relatedTo", "participant", "meeting", "representedBy",

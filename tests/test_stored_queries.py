@@ -739,10 +739,11 @@ def test_pledges_by_condition_for_every_condition(shipped_kg):
 
 
 def test_pledge_totals_by_unit_leave_out_refused_and_withdrawn_pledges(shipped_kg):
+    """Refused and withdrawn pledges do not count; a commitment reported twice counts once."""
     totals: dict[str, Decimal] = defaultdict(Decimal)
     counts: Counter = Counter()
     for p in _pledges():
-        if "quantity" in p and p["status"] not in ("refused", "withdrawn"):
+        if "quantity" in p and p["status"] not in ("refused", "withdrawn") and "same_commitment_as" not in p:
             totals[p["unit"]] += Decimal(str(p["quantity"]))
             counts[p["unit"]] += 1
     rows = ask(shipped_kg, "pledge-totals-by-unit")

@@ -380,6 +380,7 @@ class _Builder:
             self.add(g, node, CKG.madeAt, self.refs(pledge.get("made_at")))
             self.add(g, node, CKG.madeBy, self.refs(pledge.get("made_by")))
             self.add(g, node, CKG.partOf, self.refs(pledge.get("part_of")))
+            self.add(g, node, CKG.sameCommitmentAs, self.refs(pledge.get("same_commitment_as")))
             self.add(g, node, CKG.note, pledge.get("note"))
             self.evidence(g, node, pledge["sources"])
 

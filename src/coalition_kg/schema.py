@@ -472,6 +472,7 @@ PLEDGE = Spec({
     "made_at": (ref("meeting"), O),
     "made_by": (ref("person"), O),
     "part_of": (ref("declaration"), O),
+    "same_commitment_as": (ref("pledge"), O),
     "sources": SOURCES,
     "note": NOTE,
 })
