@@ -441,13 +441,14 @@ def test_engagement_ranking_in_march_2025(shipped_kg):
 
 def test_meetings_per_state_by_month_for_the_united_states(shipped_kg):
     rows = ask(shipped_kg, "meetings-per-state-by-month", state="USA")
-    # Meetings of any coalition in the graph count: the Coalition of the Willing's and the
-    # Ukraine Defense Contact Group's (precursor and related meetings do not).
-    months = Counter(day[:7] for day in _attended(None, "0000", "9999")["USA"])
+    # Only the coalition's own meetings count (precursor and related meetings do not).
+    months = Counter(day[:7] for day in _attended(COW, "0000", "9999")["USA"])
     assert {text(r["month"]): int(r["meetings"]) for r in rows} == dict(months)
     assert months["2025-03"] == 0  # absent from every meeting that month
-    assert months["2025-02"] == 1  # the Contact Group meeting of 12 February
+    assert "2025-02" not in months  # the 12 February meeting was the Contact Group's, not the coalition's
     assert [text(r["month"]) for r in rows] == sorted(months)
+    udcg = ask(shipped_kg, "meetings-per-state-by-month", state="USA", coalition="udcg")
+    assert {text(r["month"]): int(r["meetings"]) for r in udcg}["2025-02"] == 1
 
 
 # --------------------------------------------------------------------------------------
