@@ -85,7 +85,7 @@ CLASSES = {
     "Signature", "Pledge", "Statement", "Membership", "OfficeTerm", "AttributeClaim", "Evidence",
 }
 OBJECT_PROPERTIES = {
-    "sameCommitmentAs",
+    "sameCommitmentAs", "latestVersion", "sourceVersion", "holdsOffice",
     "subOrganizationOf", "wikidataLinkStatus", "officeOf", "officeKind", "holder", "office", "datePrecision",
     "member", "coalition", "role", "location", "country", "hostCountry", "chair", "format", "convenedBy",
     "meetingSeries", "meetingOf", "precursorOf", "relatedTo", "participant", "meeting", "representedBy",
@@ -96,6 +96,7 @@ OBJECT_PROPERTIES = {
     "commentsOn", "versionOf", "defaultReliability", "source",
 }
 DATATYPE_PROPERTIES = {
+    "sha256", "undated", "unminedPassages", "commentCount",
     "isoCode", "iso2Code", "demonym", "capital", "description", "officeTitle", "startDate", "endDate", "date",
     "asOf", "venue", "reportedParticipantCount", "title", "summary", "ordinal", "quantity", "quantityText",
     "quantityQualifier", "conditionText", "quote", "valueText", "reportedMemberCount", "foundingDate",

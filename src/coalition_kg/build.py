@@ -23,8 +23,12 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .export import ordered_copy, replace_folder, write_files
 from .load import Data, load_data
+from .documents import Rules, read_document
+from .extract import extract
+from .extracted import DocumentWriter
+from .lexicon import build_lexicon
 from .namespaces import (
-    CKG, CURATED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, concept, iri, short_hash, slugify,
+    CKG, CURATED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, concept, iri, short_hash, slugify, source_graph,
 )
 from .project import Project
 from .schema import PartialDate, Record, Ref
@@ -46,9 +50,10 @@ class BuildReport:
     graphs: dict[str, int] = field(default_factory=dict)
     classes: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    sources: dict[str, dict] = field(default_factory=dict)  # ingested source id → what was extracted
 
     def as_dict(self) -> dict:
-        return {"graphs": self.graphs, "classes": self.classes, "warnings": self.warnings}
+        return {"graphs": self.graphs, "classes": self.classes, "warnings": self.warnings, "sources": self.sources}
 
 
 def build_dataset(data: Data) -> tuple[Dataset, BuildReport]:
@@ -58,16 +63,32 @@ def build_dataset(data: Data) -> tuple[Dataset, BuildReport]:
     # Canonical blank-node labels (OWL lists and restrictions) keep the output byte-identical.
     for triple in to_canonical_graph(data.ontology.graph):
         ontology.add(triple)
-    builder = _Builder(data, dataset.graph(REFERENCE_GRAPH), dataset.graph(CURATED_GRAPH))
+    builder = _Builder(data, dataset)
     builder.reference()
     builder.curated()
-    report = BuildReport(warnings=builder.warnings)
+    builder.ingested()
+    report = BuildReport(warnings=builder.warnings, sources={
+        source_id: summarise(document, extraction) for source_id, (document, extraction) in builder.extractions.items()})
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if len(graph):
             report.graphs[str(graph.identifier)] = len(graph)
     counts = Counter(str(o) for _, _, o, _ in dataset.quads((None, RDF.type, None, None)) if str(o).startswith(str(CKG)))
     report.classes = dict(sorted(counts.items()))
     return dataset, report
+
+
+def summarise(document, extraction) -> dict:
+    """What the ingest report says about one document."""
+    return {
+        "claims": dict(sorted(Counter(c.kind for c in extraction.claims).items())),
+        "unknown_names": extraction.unknown_names,
+        "wrong_office_attributions": sorted({f"{c.fields['person']} is not {c.fields['office']} on {c.fields['date']}"
+                                             for c in extraction.of("office-attribution") if not c.fields["correct"]}),
+        "reader_comments": len(document.passages("comment")),
+        "unmined_passages": [{"start": s.start, "end": s.end, "language": s.language}
+                             for s in document.passages("foreign")],
+        "undated": extraction.undated,
+    }
 
 
 def _fingerprint(record: Record) -> str:
@@ -90,12 +111,15 @@ def mint_claims(kind: str, records: Iterable[Record], key: Callable[[Record], tu
 class _Builder:
     """Writes records as triples; one method per record kind, in the order of graph/README.md."""
 
-    def __init__(self, data: Data, reference: Graph, curated: Graph) -> None:
+    def __init__(self, data: Data, dataset: Dataset) -> None:
         self.data = data
-        self.ref_graph = reference
-        self.cur_graph = curated
+        self.dataset = dataset
+        self.ref_graph = dataset.graph(REFERENCE_GRAPH)
+        self.cur_graph = dataset.graph(CURATED_GRAPH)
+        self.source_graph = source_graph
         self.warnings: list[str] = []
         self.source_iris: dict[str, URIRef] = {}
+        self.extractions: dict = {}  # source id → (document, extraction), for the ingest report
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -418,6 +442,19 @@ class _Builder:
             f"statement {statement['id']}: cannot tell on whose behalf {person['name']} spoke on "
             f"{statement['date']} ({len(holders)} offices held); add on_behalf_of")
         return None
+
+    def ingested(self) -> None:
+        """Mine every document registered under graph/sources/ into its own named graph."""
+        if not self.data.documents:
+            return
+        folder = self.data.project.graph_dir / "extraction"
+        rules, lex = Rules.load(folder), build_lexicon(self.data, folder)
+        for source_id, record in self.data.documents:
+            latest = self.data.project.graph_dir / "sources" / source_id / record["versions"][-1]["file"]
+            document = read_document(latest, rules, record.get("encoding"))
+            extraction = extract(document, lex, record.get("issued"))
+            DocumentWriter(self, lex, source_id, record, document, extraction).write()
+            self.extractions[source_id] = (document, extraction)
 
     def attributes(self) -> None:
         for attribute in self.data.records("curated/attributes.yaml"):

@@ -17,7 +17,10 @@ from . import __version__, queries, stats as stats_module, tables
 from .api import NotBuiltError, open_dataset
 from .build import run_build
 from .checks import run_checks
+from .documents import DocumentError, Rules
+from .evaluate import evaluate, table
 from .explain import UnknownEntity, explain as explain_entity, resolve, to_text
+from .ingest import documents_in, metadata_for, register, restore, snapshot
 from .load import load_data
 from .namespaces import shorten
 from .project import Project
@@ -106,6 +109,108 @@ def build(root: Path | None, quiet: bool) -> None:
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Outputs in {folder}/: {', '.join(f.name for f in sorted(folder.iterdir()))}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--meta", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML file with the metadata (instead of a <file>.meta.yaml beside each document).")
+@click.option("--title", help="Title of the document.")
+@click.option("--publisher", help="Publisher id from graph/reference/publishers.yaml.")
+@click.option("--url", help="Where the document was published; also identifies it.")
+@click.option("--issued", help="Publication date: 2025-03-27, or 2026-01 when only the month is known.")
+@click.option("--type", "source_type", help="Source type: news-report, opinion, official-statement, analysis, ...")
+@click.option("--language", help="Declared language code (default: detected per passage).")
+@click.option("--encoding", help="Text encoding when not UTF-8, e.g. latin-1.")
+@root_option
+@click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
+def ingest(paths, meta, title, publisher, url, issued, source_type, language, encoding, root, quiet) -> None:
+    """Add news documents (.txt, .md, .html; files or folders) and mine them into the graph.
+
+    Each document gets its own named graph holding the claims extracted from it — meetings,
+    participations, signatures, pledges, statements — each with the sentence it came from
+    (character offsets into the text), the rule and a confidence. Reader comments become a
+    separate low-reliability source; passages not in English are kept but not mined.
+    Metadata comes from a <file>.meta.yaml beside the document, --meta, or the options.
+    Ingesting the same document again changes nothing; a changed document is a new version.
+
+    \b
+    Example:
+      coalition-kg ingest article.txt --issued 2025-03-27 --type news-report \\
+          --url https://example.org/article --title "Leaders meet in Paris"
+    """
+    project = Project.find(root)
+    progress = Progress(quiet)
+    options = {"title": title, "publisher": publisher, "url": url, "issued": issued, "type": source_type,
+               "language": language, "encoding": encoding}
+    rules = Rules.load(project.graph_dir / "extraction")
+    files = documents_in(list(paths))
+    if not files:
+        raise click.UsageError("no documents (.txt, .md, .html) found in the paths given")
+    before = snapshot(project)
+    try:
+        registered = [register(project, f, metadata_for(f, meta, options), rules) for f in files]
+        report = run_build(project, progress)
+    except (DataError, DocumentError) as exc:
+        restore(project, before)
+        click.echo(str(exc), err=True)
+        click.echo("Nothing was ingested; the graph and the last build are unchanged.", err=True)
+        sys.exit(1)
+    except BaseException:
+        restore(project, before)
+        raise
+    for item, path in zip(registered, files):
+        click.echo(ingest_report(item, path, report.sources.get(item.source_id, {})), nl=False)
+
+
+def ingest_report(item, path: Path, summary: dict) -> str:
+    state = f"version {item.version}" + ("" if item.changed else ", unchanged")
+    lines = [f"{path} → source:{item.source_id} ({state}), graph graph:source/{item.source_id}"]
+    claims = summary.get("claims", {})
+    lines.append("  claims: " + (", ".join(f"{n} {kind}" for kind, n in claims.items()) or "none"))
+    if summary.get("undated"):
+        lines.append("  undated: no publication date, so relative dates were not resolved")
+    if summary.get("reader_comments"):
+        lines.append(f"  reader comments: {summary['reader_comments']}, kept as a separate low-reliability "
+                     f"source (source:{item.source_id}-comments), not mined")
+    for passage in summary.get("unmined_passages", []):
+        lines.append(f"  not mined: passage at {passage['start']}-{passage['end']} ({passage['language']})")
+    if summary.get("unknown_names"):
+        lines.append("  unknown names: " + "; ".join(summary["unknown_names"]))
+    for wrong in summary.get("wrong_office_attributions", []):
+        lines.append(f"  contradicts reference data: {wrong}")
+    return "\n".join(lines) + "\n"
+
+
+@main.command("eval")
+@click.option("--set", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of <name>.gold.yaml files (default: tests/data/eval).")
+@click.option("--errors", is_flag=True, help="Also list every missed and spurious claim per document.")
+@root_option
+def evaluate_command(folder: Path | None, errors: bool, root: Path | None) -> None:
+    """Score the extractor against gold annotations: precision, recall and F1 per claim type.
+
+    Extracts from every gold-annotated document and compares the claims found with the
+    gold ones (see tests/data/eval/README.md). Also checks that no claim comes from a
+    reader comment.
+
+    \b
+    Example:
+      coalition-kg eval
+      coalition-kg eval --errors
+    """
+    project = Project.find(root)
+    result = evaluate(project, folder or project.root / "tests" / "data" / "eval")
+    click.echo(tables.table(["claim type", "gold", "found", "precision", "recall", "F1"], table(result)), nl=False)
+    click.echo(f"documents: {len(result.documents)}; claims from reader comments counted as reporting: "
+               f"{result.comment_claims}")
+    for skipped in result.skipped:
+        click.echo(f"skipped: {skipped}", err=True)
+    if errors:
+        for name, problems in result.errors.items():
+            if problems:
+                click.echo(f"\n{name}:")
+                click.echo("\n".join(f"  {p}" for p in problems))
 
 
 @main.command("queries")

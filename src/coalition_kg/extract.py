@@ -58,6 +58,7 @@ class _State:
     heading_speaker: str | None = None
     declaration_intro: dict | None = None  # a sentence announcing a list of provisions
     last_actors: list = field(default_factory=list)  # for "they" in the next sentence
+    coalition: str | None = None  # the coalition the article is about (the last one named)
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -156,6 +157,9 @@ class Extractor:
         people = [m for m in mentions if m.entity.kind == "person"]
         if people:
             self.state.last_person = people[-1].entity.key
+        coalitions = [m.entity.key for m in mentions if m.entity.kind == "coalition"]
+        if coalitions:
+            self.state.coalition = coalitions[-1]
         actors = [a for a in self.actors(mentions, sentence) if not self.is_object(sentence, a[2])]
         if actors:
             self.state.last_actors = actors
@@ -289,9 +293,12 @@ class Extractor:
     def memberships(self, sentence: Sentence, mentions: list[Mention]) -> None:
         if not self.cue("coalition_nouns", sentence.text):
             return
+        named = [m.entity.key for m in mentions if m.entity.kind == "coalition"]
+        coalition = named[0] if named else self.state.coalition
         for role in self.group("membership_roles", sentence.text):
             for agent, _, _ in self.actors(mentions, sentence):
-                self.emit("membership", {"member": agent, "role": role}, sentence, "membership-role")
+                self.emit("membership", {"member": agent, "role": role, "coalition": coalition}, sentence,
+                          "membership-role")
 
     def pledge(self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]) -> None:
         text = sentence.text

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from rdflib.namespace import OWL, XSD
 
 from . import schema
+from .ingest import load_sources
 from .namespaces import CKG
 from .ontology import Ontology
 from .project import Project
@@ -30,6 +31,7 @@ class Data:
     ontology: Ontology
     files: dict[str, list[Record]] = field(default_factory=dict)
     index: dict[str, dict[str, Record]] = field(default_factory=dict)
+    documents: list[tuple[str, Record]] = field(default_factory=list)  # ingested sources: (id, metadata)
 
     def records(self, name: str) -> list[Record]:
         """The records of one file, e.g. ``records("curated/meetings.yaml")``."""
@@ -81,6 +83,9 @@ def load_data(project: Project) -> Data:
         data.files[name] = records
         if kind:
             problems.extend(_index(data, kind, key_field, records))
+    data.documents, source_problems, source_refs = load_sources(project)
+    problems += source_problems
+    refs += source_refs
     if any(p.message.startswith(("invalid YAML", "not UTF-8", "cannot read")) for p in problems):
         # Without every file, references would look broken when they are not.
         problems.append(Problem(project.display(project.graph_dir), None, "",
