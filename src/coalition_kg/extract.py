@@ -55,10 +55,14 @@ class Extraction:
 class _State:
     meeting: dict | None = None  # the meeting being reported: id, date, city, format
     last_person: str | None = None
+    last_speaker: str | None = None  # "he said" after a quotation means the speaker, not the last name
     heading_speaker: str | None = None
     declaration_intro: dict | None = None  # a sentence announcing a list of provisions
     last_actors: list = field(default_factory=list)  # for "they" in the next sentence
     coalition: str | None = None  # the coalition the article is about (the last one named)
+    declaration_date: str | None = None  # the declaration the story is talking about
+    last_date: PartialDate | None = None  # the last date mentioned ("arrived today ... held a meeting")
+    last_places: list = field(default_factory=list)
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -137,6 +141,9 @@ class Extractor:
         unknown_before = len(self.finder.unknown)
         mentions = self.finder.mentions(sentence)
         dates = self.finder.dates(sentence)
+        dateline = re.match(r"[A-Z][A-Z.-]{2,}(?: [A-Z][A-Z.-]+)*,[^—–]{0,30}[—–]", sentence.text)
+        if dateline:  # "PARIS, 7 January 2026 — …": the dateline gives the publication date, not the event's
+            dates = [d for d in dates if d.start - sentence.start >= dateline.end()]
         if sentence.heading:
             del self.finder.unknown[unknown_before:]  # title-case headlines are not names
             people = [m for m in mentions if m.entity.kind == "person"]
@@ -155,8 +162,14 @@ class Extractor:
         self.statement(sentence, mentions)
         self.office_attributions(sentence, mentions)
         people = [m for m in mentions if m.entity.kind == "person"]
-        if people:
+        if people and not (self.out.claims and self.out.claims[-1].kind == "statement"
+                           and self.out.claims[-1].start == sentence.start):
             self.state.last_person = people[-1].entity.key
+        if dates:
+            self.state.last_date = dates[0].value
+        places = [m for m in mentions if m.entity.kind == "place"]
+        if places:
+            self.state.last_places = places
         coalitions = [m.entity.key for m in mentions if m.entity.kind == "coalition"]
         if coalitions:
             self.state.coalition = coalitions[-1]
@@ -165,16 +178,19 @@ class Extractor:
             self.state.last_actors = actors
 
     def meeting_id(self, day: PartialDate, city: str | None, virtual: bool) -> str | None:
+        """The graph's meeting on that day when one fits, else '<date>-<city>' or '<date>-virtual'."""
         if day.precision != "day":
             return None
         known = self.lex.meetings.get(day.text, [])
-        if city:
-            slug = slugify(city)
-            match = [mid for mid, known_city in known if known_city and slugify(known_city) == slug]
-            return match[0] if match else f"{day.text}-{slug}"
-        if len(known) == 1:
+        slug = slugify(city) if city else None
+        same_city = [mid for mid, known_city in known if known_city and slug and slugify(known_city) == slug]
+        if same_city:
+            return same_city[0]
+        if len(known) == 1 and (virtual or not slug or known[0][1] is None):
             return known[0][0]
-        return f"{day.text}-virtual" if virtual else None
+        if virtual:
+            return f"{day.text}-virtual"
+        return f"{day.text}-{slug}" if slug else None
 
     def meeting(self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]) -> None:
         text = sentence.text
@@ -183,7 +199,14 @@ class Extractor:
                 self.switch_meeting(dates[0].value)
             return
         places = [m for m in mentions if m.entity.kind == "place"]
-        day = dates[0].value if dates else None
+        dateline = re.match(r"([A-Z][A-Z.-]{2,}(?: [A-Z][A-Z.-]+)*)(?:,|\s+[—–-])", text)  # "LONDON, 2 March 2025 —"
+        if not places and dateline:
+            places = [Mention(0, 0, e) for e in self.lex.names.get(dateline.group(1).title(), []) if e.kind == "place"]
+        if not dates and self.state.meeting:
+            return  # "the meeting", "the call": the one being reported
+        if not dates:  # the story's first meeting, dated by an earlier sentence ("arrived today ... a meeting")
+            places = places or self.state.last_places
+        day = dates[0].value if dates else self.state.last_date
         if day is None:
             return
         virtual = bool(self.cue("virtual_cues", text))
@@ -199,13 +222,11 @@ class Extractor:
             self.state.meeting = fields
 
     def switch_meeting(self, day: PartialDate) -> None:
-        """A sentence dated on another day moves the story to the meeting held that day, if known."""
-        known = [c.fields for c in self.out.of("meeting") if c.fields["date"] == day.text]
+        """A sentence dated on another day moves the story to a meeting this article reported for that day."""
+        known = [c.fields for c in self.out.of("meeting") if c.fields["date"] == day.text
+                 and c.fields.get("status") != "announced"]
         if known:
             self.state.meeting = known[0]
-        else:
-            meeting_id = self.meeting_id(day, None, False)
-            self.state.meeting = {"id": meeting_id, "date": day.text} if meeting_id else None
 
     def participations(self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]) -> None:
         text = sentence.text
@@ -246,7 +267,13 @@ class Extractor:
         return best[1] if best and best[0] < 1040 else None
 
     def implied_participation(self) -> None:
-        """A leader who speaks at the meeting took part in it (for their state)."""
+        """A leader who speaks at the meeting took part in it (for their state); a person's
+        absence does not make their state absent when others represented it."""
+        present = {(c.fields["meeting"], c.fields["participant"]) for c in self.out.of("participation")
+                   if c.fields.get("attendance") != "absent"}
+        self.out.claims = [c for c in self.out.claims if not (
+            c.kind == "participation" and c.fields.get("attendance") == "absent" and c.fields.get("representative")
+            and (c.fields["meeting"], c.fields["participant"]) in present)]
         have = {(c.fields["meeting"], c.fields["participant"]) for c in self.out.of("participation")}
         for statement in self.out.of("statement"):
             meeting, agent = statement.fields.get("meeting"), statement.fields.get("on_behalf_of")
@@ -259,9 +286,11 @@ class Extractor:
 
     def declaration(self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]) -> None:
         text = sentence.text
-        if not self.cue("declaration_nouns", text):
-            return
-        day = dates[0].value.text if dates else (self.state.meeting or {}).get("date")
+        if self.cue("declaration_nouns", text):
+            self.state.declaration_date = dates[0].value.text if dates else (self.state.meeting or {}).get("date")
+        elif not (self.state.declaration_date and self.cue("non_signature_cues", text)):
+            return  # "The United States did not sign." right after a declaration is about that declaration
+        day = dates[0].value.text if dates and self.cue("declaration_nouns", text) else self.state.declaration_date
         if re.search(r"(following|these) points|consisting of|as follows|following provisions", text, re.IGNORECASE):
             self.state.declaration_intro = {"date": day}
         signed, refused = self.cue("signature_cues", text), self.cue("non_signature_cues", text)
@@ -269,19 +298,32 @@ class Extractor:
             return
         for lo, hi in clauses(text):
             clause = text[lo:hi]
-            cue = self.cue("non_signature_cues", clause) or self.cue("signature_cues", clause)
+            cue = self.cue("non_signature_cues", clause) or self.cue("endorsement_cues", clause) or \
+                self.cue("signature_cues", clause)
             if cue is None:
                 continue
-            role = "non-signatory" if self.cue("non_signature_cues", clause) else "signatory"
-            before = [a for a in self.actors(mentions, sentence, lo, lo + cue.start()) if not self.is_object(sentence, a[2])]
-            after = [a for a in self.actors(mentions, sentence, lo + cue.end(), hi) if not self.is_object(sentence, a[2])]
+            role = "non-signatory" if self.cue("non_signature_cues", clause) else \
+                "endorser" if self.cue("endorsement_cues", clause) else "signatory"
+            noun = None
+            for match in self.lex.cue["declaration_nouns"].finditer(clause[:cue.start()]):
+                noun = match
+            start = lo + (noun.end() if noun else 0)
+            before = [a for a in self.actors(mentions, sentence, start, lo + cue.start())
+                      if not self.is_object(sentence, a[2])]
+            comma = clause.find(",", cue.end())
+            after = [a for a in self.actors(mentions, sentence, lo + cue.end(), lo + comma if comma > 0 else hi)
+                     if not self.is_object(sentence, a[2])]
             signers = before or after
-            if not signers and re.search(r"\bthey\b", clause[:cue.start()], re.IGNORECASE):
+            if role == "endorser" and not signers:
+                signers = [(m.entity.key, None, m) for m in mentions if m.entity.kind == "coalition"
+                           and lo + cue.start() <= m.start - sentence.start < hi][:1]
+            if not signers and re.search(r"\b(they|leaders|the four|the three|the two)\b", clause, re.IGNORECASE):
                 signers = self.state.last_actors
             for agent, person, _ in signers:
                 self.emit("signature", {"declaration_date": day, "meeting": (self.state.meeting or {}).get("id"),
                                         "party": agent, "role": role, "signed_by": person}, sentence,
                           "non-signature-cue" if role == "non-signatory" else "signature-cue")
+        self.state.declaration_date = day
 
     def provision(self, sentence: Sentence) -> None:
         body = re.sub(r"^[-–•*]\s+", "", sentence.text)
@@ -346,7 +388,7 @@ class Extractor:
         if people:
             return people[0]
         if re.match(r"[“\"]|(?:He|She)\b", sentence.text) or re.search(r"\b(?:he|she) (?:said|added|noted)", sentence.text):
-            return self.state.last_person or self.state.heading_speaker
+            return self.state.last_speaker or self.state.last_person or self.state.heading_speaker
         return self.state.heading_speaker if verb else None
 
     def statement(self, sentence: Sentence, mentions: list[Mention]) -> None:
@@ -365,7 +407,7 @@ class Extractor:
             "stance": next(iter(self.group("stance", text)), None),
             "date": meeting["date"] if meeting else (self.issued.text if self.issued else None),
             "meeting": meeting["id"] if meeting else None}, sentence, "quote" if quote else "reported-speech")
-        self.state.last_person = speaker
+        self.state.last_person = self.state.last_speaker = speaker
 
     def office_attributions(self, sentence: Sentence, mentions: list[Mention]) -> None:
         """'U.S. President Jared Kushner': the text gives a person an office; check it at the date."""

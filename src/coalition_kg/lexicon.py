@@ -90,7 +90,7 @@ class Lexicon:
 
 
 CUE_LISTS = ("meeting_nouns", "meeting_verbs", "virtual_cues", "future_cues", "participation_cues", "absence_cues",
-             "remote_cues", "declaration_nouns", "signature_cues", "non_signature_cues", "only_cues",
+             "remote_cues", "declaration_nouns", "signature_cues", "non_signature_cues", "endorsement_cues", "only_cues",
              "coalition_nouns", "pledge_cues", "refusal_cues", "hedge_cues", "speech_verbs", "locative")
 CUE_GROUPS = ("capacity_cues", "membership_roles", "conditions", "pledge_types", "topics", "stance")
 
@@ -123,6 +123,8 @@ def build_lexicon(data: Data, folder: Path) -> Lexicon:
             lex.add(name, Entity(kind, code, "alias"))
     for place in spec.get("places", []):
         lex.add(place, Entity("place", place, "place"))
+    for venue, city in (spec.get("venues") or {}).items():
+        lex.add(venue, Entity("place", city, "venue"))
     for office in data.records("reference/offices.yaml"):
         lex.offices[office["id"]] = (office["office_of"].key, office["kind"].key)
         for title in office.get("titles", []):

@@ -22,8 +22,8 @@ MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 DATE_PATTERNS = [
-    ("mdy", re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?")),
-    ("dmy", re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(\d{4}))?")),
+    ("mdy", re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(\d{4}))?")),
+    ("dmy", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(\d{4}))?")),
     ("my", re.compile(r"(?:early|mid|late|in)\s+" + _MONTH + r"\s+(\d{4})", re.IGNORECASE)),
     ("iso", re.compile(r"(\d{4})-(\d{2})-(\d{2})")),
     ("relative", re.compile(r"\b(today|yesterday|tomorrow|this week|next week|last week|this month)\b", re.IGNORECASE)),
