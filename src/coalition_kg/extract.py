@@ -343,36 +343,81 @@ class Extractor:
                           "membership-role")
 
     def pledge(self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]) -> None:
+        """Pledges, plans and refusals, clause by clause ("Poland will not send troops but will …")."""
         text = sentence.text
-        refusal = self.cue("refusal_cues", text)
-        trigger = refusal or self.cue("pledge_cues", text)
-        types = self.group("pledge_types", text)
-        quantities = self.finder.quantities(text)
-        if not trigger or not (types or quantities) or self.cue("declaration_nouns", text) \
-                or text.split(" ", 1)[0] in self.lex.hypothetical:
+        if self.cue("declaration_nouns", text) or text.split(" ", 1)[0] in self.lex.hypothetical:
             return
-        cut = trigger.start()
-        pledgers = [a for a, _, m in self.actors(mentions, sentence, 0, cut) if a != "UKR"] or \
-            [a for a, _, m in self.actors(mentions, sentence, cut) if a != "UKR" and not self.is_object(sentence, m)]
-        if not pledgers:
+        subject: list[str] = []
+        for lo, hi in self.pledge_clauses(text):
+            clause = text[lo:hi]
+            refusal = self.cue("refusal_cues", clause)
+            trigger = refusal or self.cue("pledge_cues", clause)
+            quantities = self.finder.quantities(clause)
+            types = self.pledge_types(clause, trigger.start() if trigger else 0)
+            if not trigger or not (types or quantities):
+                continue
+            pledgers = self.pledgers(sentence, mentions, clause, lo, trigger) or subject
+            if not pledgers:
+                continue
+            subject = pledgers
+            money = [q for q in quantities if q[1] in self.lex.units["currency_words"].values()]
+            kind = "financial" if money else (types[0] if types else "financial")
+            conditions = self.group("conditions", text)
+            status = "refused" if refusal else ("considered" if self.cue("hedge_cues", clause)
+                                                else "conditional" if conditions else "announced")
+            quantity = (money or quantities or [None])[0]
+            groups = [[p] for p in pledgers] if re.search(r"\beach\b", clause) else [pledgers]
+            for group in groups:
+                self.emit("pledge", {
+                    "pledgers": sorted(set(group)), "beneficiary": "UKR" if re.search(r"\bUkrain", text) else None,
+                    "type": kind, "status": status, "condition": conditions[0] if conditions else None,
+                    "quantity": quantity[0] if quantity else None, "unit": quantity[1] if quantity else None,
+                    "quantity_text": quantity[2] if quantity else None,
+                    "date": dates[0].value.text if dates else (self.state.meeting or {}).get("date") or
+                    (self.issued.text if self.issued else None),
+                    "meeting": (self.state.meeting or {}).get("id")}, sentence, "pledge-cue")
+
+    def pledge_clauses(self, text: str) -> list[tuple[int, int]]:
+        """Clauses, with ', and …' split off too when both sides pledge ('Belgium confirmed €1 billion,
+        and Canada announced C$200 million')."""
+        result = []
+        for lo, hi in clauses(text):
+            cuts = [lo] + [lo + m.start() for m in re.finditer(r",\s+and\s+", text[lo:hi])] + [hi]
+            parts = list(zip(cuts, cuts[1:]))
+            if len(parts) > 1 and all(self.cue("pledge_cues", text[a:b]) or self.cue("refusal_cues", text[a:b])
+                                      for a, b in parts):
+                result += parts
+            else:
+                result.append((lo, hi))
+        return result
+
+    def pledge_types(self, clause: str, after: int) -> list[str]:
+        """Pledge types in the order their words appear, those after the trigger first."""
+        found = []
+        for slug, pattern in self.lex.groups["pledge_types"].items():
+            for match in pattern.finditer(clause):
+                found.append((match.start() < after, match.start(), slug))
+        return [slug for _, _, slug in sorted(found)]
+
+    def pledgers(self, sentence: Sentence, mentions: list[Mention], clause: str, lo: int, trigger: re.Match) -> list[str]:
+        """Who pledges: the actors just before the trigger (after any 'X said'), an unnamed group of
+        countries (the coalition), or the speaker's state."""
+        speech = None
+        for match in self.lex.cue["speech_verbs"].finditer(clause[:trigger.start()]):
+            speech = match
+        start = lo + (speech.end() if speech else 0)
+        actors = [a for a, _, m in self.actors(mentions, sentence, start, lo + trigger.start())
+                  if not self.is_object(sentence, m)]
+        coalitions = [m.entity.key for m in mentions if m.entity.kind == "coalition"
+                      and start <= m.start - sentence.start < lo + trigger.start()]
+        if coalitions or (not actors and re.search(self.lex.group_subjects, clause[:trigger.start()], re.IGNORECASE)):
+            named = [m.entity.key for m in mentions if m.entity.kind == "coalition"]
+            actors = coalitions[:1] or named[:1] or ([self.state.coalition] if self.state.coalition else [])
+        if not actors and speech:
             speaker = self.speaker(sentence, mentions)
             holder = self.state_of(speaker, self.meeting_day()) if speaker else None
-            pledgers = [holder] if holder else []
-        if not pledgers:
-            return
-        kind = next((t for t in types if t != "financial"), None) or ("financial" if quantities or types else None)
-        conditions = self.group("conditions", text)
-        status = "refused" if refusal else ("considered" if self.cue("hedge_cues", text)
-                                            else "conditional" if conditions else "announced")
-        quantity = quantities[0] if quantities else None
-        self.emit("pledge", {
-            "pledgers": sorted(set(pledgers)), "beneficiary": "UKR" if re.search(r"\bUkrain", text) else None,
-            "type": kind, "status": status, "condition": conditions[0] if conditions else None,
-            "quantity": quantity[0] if quantity else None, "unit": quantity[1] if quantity else None,
-            "quantity_text": quantity[2] if quantity else None,
-            "date": dates[0].value.text if dates else (self.state.meeting or {}).get("date") or
-            (self.issued.text if self.issued else None),
-            "meeting": (self.state.meeting or {}).get("id")}, sentence, "pledge-cue")
+            actors = [holder] if holder else []
+        return [a for a in actors if a]
 
     def is_object(self, sentence: Sentence, mention: Mention) -> bool:
         """'for Ukraine', 'supporting Ukraine': the name is what the sentence is about, not who acts."""

@@ -76,6 +76,7 @@ class Lexicon:
     office_capacity: dict[str, str] = field(default_factory=dict)
     hypothetical: set[str] = field(default_factory=set)
     object_markers: set[str] = field(default_factory=set)
+    group_subjects: str = r"$^"
 
     def add(self, name: str, entity: Entity) -> None:
         key = key_of(name)
@@ -158,4 +159,5 @@ def build_lexicon(data: Data, folder: Path) -> Lexicon:
     lex.office_capacity = spec.get("office_capacity", {})
     lex.hypothetical = set(spec.get("hypothetical_openers", []))
     lex.object_markers = set(spec.get("object_markers", []))
+    lex.group_subjects = spec.get("group_subjects", r"$^")
     return lex

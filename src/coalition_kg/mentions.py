@@ -273,7 +273,8 @@ class Finder:
         scale = "|".join(sorted(units["scale"], key=len, reverse=True))
         number = r"(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)"
         result = []
-        money = re.compile(r"(?:([£€$])\s?|\b(EUR|GBP|USD)\s?)" + number + r"(?:\s?(" + scale + r")\b)?"
+        symbols = "|".join(re.escape(k) for k in sorted(units["currency_symbols"], key=len, reverse=True))
+        money = re.compile(r"(?:(" + symbols + r")\s?|\b(EUR|GBP|USD|CAD|AUD)\s?)" + number + r"(?:\s?(" + scale + r")\b)?"
                            + r"|" + number + r"(?:\s?(" + scale + r"))?\s+(euros?|pounds?|dollars?)\b", re.IGNORECASE)
         for m in money.finditer(text):
             symbol, code, amount, multiplier, amount2, multiplier2, word = m.groups()
