@@ -345,7 +345,8 @@ class Extractor:
     def pledge(self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]) -> None:
         """Pledges, plans and refusals, clause by clause ("Poland will not send troops but will …")."""
         text = sentence.text
-        if self.cue("declaration_nouns", text) or text.split(" ", 1)[0] in self.lex.hypothetical:
+        if not (self.cue("pledge_cues", text) or self.cue("refusal_cues", text)) \
+                or self.cue("declaration_nouns", text) or text.split(" ", 1)[0] in self.lex.hypothetical:
             return
         subject: list[str] = []
         for lo, hi in self.pledge_clauses(text):

@@ -37,6 +37,7 @@ class DocumentWriter:
         self.graph: Graph = builder.dataset.graph(builder.source_graph(source_id))
         self.source = iri("source", source_id)
         self.version = iri("source", source_id, f"v{len(record['versions'])}")
+        self.written: set[URIRef] = set()
 
     def write(self) -> None:
         self.describe()
@@ -104,10 +105,14 @@ class DocumentWriter:
             g.add((node, CKG.undated, Literal(True)))
 
     def evidence(self, node: URIRef, claim: Claim) -> None:
-        local = str(node).split("/id/", 1)[1]
-        evidence = iri("evidence", local, f"{self.id}-{claim.start}-{claim.end}")
+        """One evidence node per sentence and rule, shared by every claim the rule read from that
+        sentence (the six states of one attendance list share it)."""
+        evidence = iri("evidence", self.id, f"{claim.start}-{claim.end}", claim.rule)
         g = self.graph
         g.add((node, PROV.wasDerivedFrom, evidence))
+        if evidence in self.written:
+            return
+        self.written.add(evidence)
         g.add((evidence, RDF.type, CKG.Evidence))
         g.add((evidence, CKG.source, self.source))
         g.add((evidence, CKG.sourceVersion, self.version))

@@ -58,6 +58,7 @@ class Term:
 @dataclass
 class Lexicon:
     names: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
+    starts: dict[str, int] = field(default_factory=dict)  # first token of a name → longest name length
     first_names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     surnames: dict[str, str] = field(default_factory=dict)  # person slug → surname
     person_labels: dict[str, str] = field(default_factory=dict)
@@ -82,6 +83,8 @@ class Lexicon:
         key = key_of(name)
         if key and entity not in self.names[key]:
             self.names[key].append(entity)
+            first = key.split(" ")[0]
+            self.starts[first] = max(self.starts.get(first, 0), key.count(" ") + 1)
 
     def holders(self, office: str, day: date) -> list[str]:
         return sorted({t.person for t in self.terms if t.office == office and t.covers(day)})

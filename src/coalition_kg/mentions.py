@@ -98,6 +98,8 @@ class Finder:
         self.issued = issued
         self.day = issued.first_day() if issued else None
         self.unknown: list[tuple[int, int, str]] = []
+        self._money: re.Pattern | None = None
+        self._counts: re.Pattern | None = None
 
     # -- names ---------------------------------------------------------------------------
 
@@ -122,7 +124,9 @@ class Finder:
         return sorted(set(found), key=lambda m: (m.start, m.end, m.entity.kind, m.entity.key))
 
     def _longest(self, toks, i) -> tuple[int, list[Entity]] | None:
-        for length in range(min(6, len(toks) - i), 0, -1):
+        first = toks[i][2]
+        longest = max(self.lex.starts.get(first, 0), self.lex.starts.get(re.sub(r"[’']s$", "", first), 0))
+        for length in range(min(longest, len(toks) - i), 0, -1):
             key = " ".join(t for _, _, t in toks[i:i + length])
             entities = self.lex.names.get(key) or self.lex.names.get(re.sub(r"[’']s$", "", key))
             if entities and (length > 1 or toks[i][2][:1].isupper()):
@@ -270,28 +274,31 @@ class Finder:
     def quantities(self, text: str) -> list[tuple[float, str, str]]:
         """(amount, unit code, matched text): '£1.6 billion', 'EUR 2 billion', '15.000 troops'."""
         units = self.lex.units
-        scale = "|".join(sorted(units["scale"], key=len, reverse=True))
-        number = r"(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)"
+        if self._money is None:
+            scale = "|".join(sorted(units["scale"], key=len, reverse=True))
+            number = r"(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)"
+            symbols = "|".join(re.escape(k) for k in sorted(units["currency_symbols"], key=len, reverse=True))
+            self._money = re.compile(r"(?:(" + symbols + r")\s?|\b(EUR|GBP|USD|CAD|AUD)\s?)" + number
+                                     + r"(?:\s?(" + scale + r")\b)?" + r"|" + number + r"(?:\s?(" + scale
+                                     + r"))?\s+(euros?|pounds?|dollars?)\b", re.IGNORECASE)
+            self._counts = re.compile(number + r"(?:\s?(" + scale + r"))?\s+(?:[a-z-]+\s+)?("
+                                      + "|".join(units["count_words"]) + r")\b", re.IGNORECASE)
+        if not re.search(r"\d", text):
+            return []
         result = []
-        symbols = "|".join(re.escape(k) for k in sorted(units["currency_symbols"], key=len, reverse=True))
-        money = re.compile(r"(?:(" + symbols + r")\s?|\b(EUR|GBP|USD|CAD|AUD)\s?)" + number + r"(?:\s?(" + scale + r")\b)?"
-                           + r"|" + number + r"(?:\s?(" + scale + r"))?\s+(euros?|pounds?|dollars?)\b", re.IGNORECASE)
-        for m in money.finditer(text):
+        for m in self._money.finditer(text):
             symbol, code, amount, multiplier, amount2, multiplier2, word = m.groups()
             unit = units["currency_symbols"].get(symbol) if symbol else (code or "").upper() or \
                 units["currency_words"].get((word or "").lower())
             value = _number(amount or amount2) * units["scale"].get((multiplier or multiplier2 or "").lower(), 1)
             if unit:
-                result.append((value, unit, m.group()))
-        counts = "|".join(units["count_words"])
-        for m in re.finditer(number + r"(?:\s?(" + scale + r"))?\s+(?:[a-z-]+\s+)?(" + counts + r")\b", text,
-                             re.IGNORECASE):
-            if any(m.start() < e and s < m.end() for s, e in ((text.find(r[2]), text.find(r[2]) + len(r[2]))
-                                                           for r in result)):
+                result.append((value, unit, m.group(), m.start(), m.end()))
+        for m in self._counts.finditer(text):
+            if any(m.start() < end and start < m.end() for *_, start, end in result):
                 continue
             value = _number(m.group(1)) * units["scale"].get((m.group(2) or "").lower(), 1)
-            result.append((value, units["count_words"][m.group(3).lower()], m.group()))
-        return result
+            result.append((value, units["count_words"][m.group(3).lower()], m.group(), m.start(), m.end()))
+        return [r[:3] for r in result]
 
 
 def _number(text: str) -> float:

@@ -1,0 +1,81 @@
+"""Benchmark: ingesting generated news articles (about 5 KB each) on one core.
+
+Usage:  python benchmarks/bench_ingest.py [--count 1000]
+
+Two figures, in one run:
+1. the extraction pipeline per document — read, find the parts, extract the claims, write
+   them as triples — in documents per second, with the process's peak memory after each
+   quarter of the documents, which must stay flat;
+2. `coalition-kg ingest` of the whole folder into a copy of the project: registering every
+   document and one build of the dataset with all of them, end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rdflib import Dataset
+
+from coalition_kg.build import _Builder
+from coalition_kg.documents import Rules, read_document
+from coalition_kg.extract import extract
+from coalition_kg.extracted import DocumentWriter
+from coalition_kg.ingest import REGISTERED, metadata_for
+from coalition_kg.lexicon import build_lexicon
+from coalition_kg.load import load_data
+from coalition_kg.project import Project
+from coalition_kg.schema import Context, Location
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = Path(tmp) / "docs"
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_documents.py"), str(docs),
+                        "--count", str(args.count)], check=True)
+        files = sorted(docs.glob("*.txt"))
+        size = sum(f.stat().st_size for f in files) / len(files)
+        project = Project(ROOT)
+        data = load_data(project)
+        rules, lex = Rules.load(project.graph_dir / "extraction"), build_lexicon(data, project.graph_dir / "extraction")
+        claims, memory, start = 0, [], time.perf_counter()
+        for number, path in enumerate(files, start=1):
+            meta = metadata_for(path, None, {})
+            record = REGISTERED({**meta, "versions": [{"file": "v1.txt", "sha256": "0" * 64}]},
+                                Context(str(path)), Location(str(path), None, ""))
+            document = read_document(path, rules)
+            extraction = extract(document, lex, record["issued"])
+            builder = _Builder(data, Dataset())
+            DocumentWriter(builder, lex, path.stem, record, document, extraction).write()
+            claims += len(extraction.claims)
+            if number % (len(files) // 4) == 0:
+                memory.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000)
+        seconds = time.perf_counter() - start
+        print(f"{len(files)} generated documents of {size / 1000:.1f} KB on average, {claims} claims extracted")
+        print(f"extraction pipeline: {len(files) / seconds:.0f} documents/s ({seconds:.1f} s), "
+              f"peak memory (RSS) after each quarter: {', '.join(f'{m:.0f} MB' for m in memory)}")
+
+        copy = Path(tmp) / "project"
+        for folder in ("graph", "ontology", "queries"):
+            shutil.copytree(ROOT / folder, copy / folder)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "coalition_kg", "ingest", "--quiet", "--root", str(copy), str(docs)],
+                       check=True, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        print(f"coalition-kg ingest of the folder (register + one full build): {seconds:.1f} s, "
+              f"{len(files) / seconds:.0f} documents/s end to end")
+
+
+if __name__ == "__main__":
+    main()
