@@ -7,7 +7,8 @@ compared on the fields that identify them:
 - participations: meeting, participant, present or absent;
 - signatures: declaration date, party, role;
 - pledges: the set of pledgers and the type (a military subtype also matches "military");
-- statements: speaker and topic (a statement with several topics counts once per topic);
+- statements: speaker and topic (a statement with several topics counts once per topic; one
+  whose topic was not recognised matches a statement of the same speaker);
 - meetings: meeting id.
 
 Reader comments are checked separately: a claim whose evidence lies in a comment would be
@@ -108,8 +109,8 @@ def _same(kind: str, gold: tuple, found: tuple) -> bool:
     if kind == "pledge":
         return gold[0] == found[0] and (gold[1] == found[1] or {gold[1], found[1]} <= MILITARY and
                                         "military" in (gold[1], found[1]))
-    if kind == "statement" and gold[1] is None:
-        return gold[0] == found[0]
+    if kind == "statement" and (gold[1] is None or found[1] is None):
+        return gold[0] == found[0]  # a statement whose topic was not recognised still names its speaker
     return gold == found
 
 
@@ -117,9 +118,15 @@ def compare(kind: str, gold: Counter, found: Counter) -> tuple[Score, list[str]]
     """Greedy one-to-one matching of gold keys to found keys."""
     remaining = list(found.elements())
     score, errors = Score(), []
-    for key in gold.elements():
-        match = next((f for f in remaining if f == key), None) or \
-            next((f for f in remaining if _same(kind, key, f)), None)
+    unmatched = []
+    for key in gold.elements():  # exact matches first, so looser ones do not take their place
+        if key in remaining:
+            remaining.remove(key)
+            score.true_positive += 1
+        else:
+            unmatched.append(key)
+    for key in unmatched:
+        match = next((f for f in remaining if _same(kind, key, f)), None)
         if match is None:
             score.false_negative += 1
             errors.append(f"missed {kind} {key}")

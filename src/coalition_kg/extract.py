@@ -409,6 +409,9 @@ class Extractor:
         start = lo + (speech.end() if speech else 0)
         actors = [a for a, _, m in self.actors(mentions, sentence, start, lo + trigger.start())
                   if not self.is_object(sentence, m)]
+        if not actors and speech:  # "The ministers of X and Y told the meeting their countries are ready to …"
+            actors = [a for a, _, m in self.actors(mentions, sentence, lo, lo + speech.start())
+                      if not self.is_object(sentence, m)]
         coalitions = [m.entity.key for m in mentions if m.entity.kind == "coalition"
                       and start <= m.start - sentence.start < lo + trigger.start()]
         if coalitions or (not actors and re.search(self.lex.group_subjects, clause[:trigger.start()], re.IGNORECASE)):
