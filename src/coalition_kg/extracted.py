@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .documents import Document
 from .extract import Claim, Extraction
-from .lexicon import Lexicon
+from .lexicon import Lexicon, content_words
 from .namespaces import CKG, SCHEMA, concept, iri, short_hash, slugify
 from .schema import PartialDate, Record
 
@@ -160,7 +160,7 @@ class DocumentWriter:
 
     def resolve_declarations(self) -> dict[str, URIRef]:
         """Declaration date → IRI: the graph's declaration adopted at that meeting when only one fits
-        (by the topics of the provisions the article lists), else one of this source's own."""
+        (by the words of the provisions the article lists), else one of this source's own."""
         resolved = {}
         dates = {c.fields["declaration_date"] for c in self.x.claims if c.kind in ("signature", "provision")}
         for day in sorted(d for d in dates if d):
@@ -168,10 +168,10 @@ class DocumentWriter:
                         and c.fields["declaration_date"] == day}
             candidates = [(d, topics) for d, adopted, topics in self.lex.declarations.get(day, [])
                           if adopted is None or adopted in meetings or not meetings - {None}]
-            topics = {c.fields["topic"] for c in self.x.of("provision") if c.fields["declaration_date"] == day
-                      and c.fields.get("topic")}
-            if len(candidates) > 1 and topics:
-                scores = sorted(((len(topics & t), d) for d, t in candidates), reverse=True)
+            words = content_words(" ".join(c.fields["summary"] for c in self.x.of("provision")
+                                           if c.fields["declaration_date"] == day))
+            if len(candidates) > 1 and words:
+                scores = sorted(((len(words & w), d) for d, w in candidates), reverse=True)
                 candidates = [c for c in candidates if c[0] == scores[0][1]] if scores[0][0] > scores[1][0] else []
             resolved[day] = iri("declaration", candidates[0][0]) if len(candidates) == 1 else \
                 iri("declaration", f"{day}-{self.id}")

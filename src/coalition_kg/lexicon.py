@@ -29,6 +29,11 @@ def key_of(text: str) -> str:
     return " ".join(t for _, _, t in tokens(text))
 
 
+def content_words(text: str) -> set[str]:
+    """Lower-case words of four letters or more: enough to tell two texts' subjects apart."""
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower())}
+
+
 def phrases(words: list[str]) -> re.Pattern:
     """A case-insensitive pattern matching any of ``words`` on word boundaries, longest first."""
     alternatives = sorted({re.escape(w) for w in words}, key=len, reverse=True)
@@ -67,7 +72,7 @@ class Lexicon:
     terms: list[Term] = field(default_factory=list)
     org_kinds: dict[str, str] = field(default_factory=dict)
     meetings: dict[str, list[tuple[str, str | None]]] = field(default_factory=lambda: defaultdict(list))
-    declarations: dict[str, list[tuple[str, str | None, set[str]]]] = field(default_factory=lambda: defaultdict(list))
+    declarations: dict[str, list[tuple[str, str | None, set[str]]]] = field(default_factory=lambda: defaultdict(list))  # date → (id, meeting, content words)
     combining: dict[str, str | None] = field(default_factory=dict)
     cue: dict[str, re.Pattern] = field(default_factory=dict)
     groups: dict[str, dict[str, re.Pattern]] = field(default_factory=dict)
@@ -150,9 +155,10 @@ def build_lexicon(data: Data, folder: Path) -> Lexicon:
     for meeting in data.records("curated/meetings.yaml"):
         lex.meetings[str(meeting["date"])].append((meeting["id"], meeting.get("city")))
     for declaration in data.records("curated/declarations.yaml"):
-        topics = {p["topic"].key for p in declaration.get("provisions", []) if p.get("topic")}
+        words = content_words(" ".join([declaration.get("summary", "")] +
+                                       [p["summary"] for p in declaration.get("provisions", [])]))
         adopted = declaration["adopted_at"].key if declaration.get("adopted_at") else None
-        lex.declarations[str(declaration["date"])].append((declaration["id"], adopted, topics))
+        lex.declarations[str(declaration["date"])].append((declaration["id"], adopted, words))
     lex.combining = spec.get("combining_forms", {})
     lex.cue = {name: phrases(spec[name]) for name in CUE_LISTS}
     lex.groups = {group: {slug: phrases(words) for slug, words in spec[group].items()} for group in CUE_GROUPS}
