@@ -346,13 +346,20 @@ class Extractor:
         """Pledges, plans and refusals, clause by clause ("Poland will not send troops but will …")."""
         text = sentence.text
         if not (self.cue("pledge_cues", text) or self.cue("refusal_cues", text)) \
-                or self.cue("declaration_nouns", text) or text.split(" ", 1)[0] in self.lex.hypothetical:
+                or text.split(" ", 1)[0] in self.lex.hypothetical:
             return
+        noun = self.cue("declaration_nouns", text)
         subject: list[str] = []
         for lo, hi in self.pledge_clauses(text):
             clause = text[lo:hi]
-            refusal = self.cue("refusal_cues", clause)
-            trigger = refusal or self.cue("pledge_cues", clause)
+            condition_at = re.search(r"\s(?:if|unless)\s", clause)
+            main = clause[:condition_at.start()] if condition_at else clause  # "… if Moscow refused" is no refusal
+            refusal = self.cue("refusal_cues", main)
+            if refusal and re.search(r"\bnot\s+(?:rule|ruling)\s+out\b", main, re.IGNORECASE):
+                refusal = None  # "does not rule out" is a hedge, not a refusal
+            trigger = refusal or self.trigger(main)
+            if trigger and noun and lo + trigger.start() > noun.start():
+                continue  # the declaration's own wording, read by the signature and provision rules
             quantities = self.finder.quantities(clause)
             types = self.pledge_types(clause, trigger.start() if trigger else 0)
             if not trigger or not (types or quantities):
@@ -377,6 +384,17 @@ class Extractor:
                     "date": dates[0].value.text if dates else (self.state.meeting or {}).get("date") or
                     (self.issued.text if self.issued else None),
                     "meeting": (self.state.meeting or {}).get("id")}, sentence, "pledge-cue")
+
+    def trigger(self, clause: str) -> re.Match | None:
+        """The pledge cue nearest before the first word of what is pledged ("Macron announced that 26
+        countries had committed to a force": committed, not announced)."""
+        cues = list(self.lex.cue["pledge_cues"].finditer(clause))
+        if not cues:
+            return None
+        first_type = min((m.start() for p in self.lex.groups["pledge_types"].values() for m in p.finditer(clause)),
+                         default=len(clause))
+        before = [c for c in cues if c.start() < first_type]
+        return before[-1] if before else cues[0]
 
     def pledge_clauses(self, text: str) -> list[tuple[int, int]]:
         """Clauses, with ', and …' split off too when both sides pledge ('Belgium confirmed €1 billion,
@@ -407,16 +425,24 @@ class Extractor:
         for match in self.lex.cue["speech_verbs"].finditer(clause[:trigger.start()]):
             speech = match
         start = lo + (speech.end() if speech else 0)
-        actors = [a for a, _, m in self.actors(mentions, sentence, start, lo + trigger.start())
-                  if not self.is_object(sentence, m)]
+        found = [(a, m) for a, _, m in self.actors(mentions, sentence, start, lo + trigger.start())
+                 if not self.is_object(sentence, m)]
+        actors = []
+        for index, (agent, mention) in enumerate(found):  # the first list of names: "Germany", "Britain and France"
+            if index and not re.fullmatch(r"[\s,]*(?:and|or|as well as)?[\s,]*(?:the\s+)?",
+                                          sentence.text[found[index - 1][1].end - sentence.start:
+                                                        mention.start - sentence.start]):
+                break
+            actors.append(agent)
+        coalitions = [m.entity.key for m in mentions if m.entity.kind == "coalition"
+                      and start <= m.start - sentence.start < lo + trigger.start()]
+        group = re.search(self.lex.group_subjects, clause[speech.end() if speech else 0:trigger.start()], re.IGNORECASE)
+        if coalitions or (not actors and group):
+            named = [m.entity.key for m in mentions if m.entity.kind == "coalition"]
+            actors = coalitions[:1] or named[:1] or ([self.state.coalition] if self.state.coalition else [])
         if not actors and speech:  # "The ministers of X and Y told the meeting their countries are ready to …"
             actors = [a for a, _, m in self.actors(mentions, sentence, lo, lo + speech.start())
                       if not self.is_object(sentence, m)]
-        coalitions = [m.entity.key for m in mentions if m.entity.kind == "coalition"
-                      and start <= m.start - sentence.start < lo + trigger.start()]
-        if coalitions or (not actors and re.search(self.lex.group_subjects, clause[:trigger.start()], re.IGNORECASE)):
-            named = [m.entity.key for m in mentions if m.entity.kind == "coalition"]
-            actors = coalitions[:1] or named[:1] or ([self.state.coalition] if self.state.coalition else [])
         if not actors and speech:
             speaker = self.speaker(sentence, mentions)
             holder = self.state_of(speaker, self.meeting_day()) if speaker else None
