@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .export import ordered_copy, replace_folder, write_files
+from .export import replace_folder, write_files
 from .load import Data, load_data
 from .documents import Rules, read_document
 from .extract import extract
@@ -474,6 +474,5 @@ def run_build(project: Project, progress: Callable[[str], None] = lambda message
     progress("building the dataset")
     dataset, report = build_dataset(data)
     progress("writing out/graph/")
-    ordered = ordered_copy(dataset)
-    replace_folder(project.out_dir / "graph", lambda folder: write_files(ordered, report.as_dict(), folder))
+    replace_folder(project.out_dir / "graph", lambda folder: write_files(dataset, report.as_dict(), folder))
     return report

@@ -454,6 +454,7 @@ class Extractor:
         words = sentence.text[:mention.start - sentence.start].rstrip().split(" ")
         previous = [w.lower().strip(",") for w in words[-2:]]
         return bool(previous) and (previous[-1] in self.lex.object_markers or
+                                   (previous[-1].endswith("ing") and len(previous[-1]) > 5) or
                                    (previous[-1] == "the" and len(previous) > 1 and previous[0] in self.lex.object_markers))
 
     def speaker(self, sentence: Sentence, mentions: list[Mention]) -> str | None:

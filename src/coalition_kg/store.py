@@ -121,7 +121,7 @@ class OxigraphStore:
         self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
-        substitutions = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         result = self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult([], [], bool(result))
@@ -133,9 +133,12 @@ class OxigraphStore:
         return len(self.store)
 
 
-def _to_ox(term: Node) -> object:
+def to_ox(term: Node) -> object:
+    """An rdflib term as the same Oxigraph term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
