@@ -12,7 +12,7 @@ from coalition_kg.project import Project
 
 from .conftest import ROOT
 
-FLOORS = {"participation": 0.85, "signature": 0.85, "meeting": 0.85, "pledge": 0.55, "statement": 0.75}
+FLOORS = {"participation": 0.85, "signature": 0.85, "meeting": 0.85, "pledge": 0.65, "statement": 0.75}
 
 
 @pytest.fixture(scope="module")

@@ -403,7 +403,10 @@ class Extractor:
         for lo, hi in clauses(text):
             cuts = [lo] + [lo + m.start() for m in re.finditer(r",\s+and\s+", text[lo:hi])] + [hi]
             parts = list(zip(cuts, cuts[1:]))
-            if len(parts) > 1 and all(self.cue("pledge_cues", text[a:b]) or self.cue("refusal_cues", text[a:b])
+            that = [lo + m.start() for m in re.finditer(r",?\s+and\s+that\s+", text[lo:hi])]
+            if that:  # "X said A, and that B": two reported statements
+                result += list(zip([lo] + that, that + [hi]))
+            elif len(parts) > 1 and all(self.cue("pledge_cues", text[a:b]) or self.cue("refusal_cues", text[a:b])
                                       for a, b in parts):
                 result += parts
             else:
@@ -455,7 +458,8 @@ class Extractor:
         previous = [w.lower().strip(",") for w in words[-2:]]
         return bool(previous) and (previous[-1] in self.lex.object_markers or
                                    (previous[-1].endswith("ing") and len(previous[-1]) > 5) or
-                                   (previous[-1] == "the" and len(previous) > 1 and previous[0] in self.lex.object_markers))
+                                   (previous[-1] in ("the", "a", "an") and len(previous) > 1
+                                    and previous[0] in self.lex.object_markers))
 
     def speaker(self, sentence: Sentence, mentions: list[Mention]) -> str | None:
         verb = self.cue("speech_verbs", sentence.text)
