@@ -4,7 +4,6 @@ reader comments kept apart, versions, and bad documents refused without harm."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml

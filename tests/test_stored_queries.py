@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import SKOS
 
 from coalition_kg import queries

@@ -87,9 +87,9 @@ CLAIMS = PROLOGUE + f"""SELECT ?entity ?claim ?claimType ?role ?p ?o ?label WHER
     ?claim ?role ?entity . {CLAIM}
     ?claim ?p ?o . FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom)) OPTIONAL {{ ?o rdfs:label ?label }}
     }} ORDER BY ?claimType ?claim ?p ?o"""
-MENTIONS = PROLOGUE + f"""SELECT DISTINCT ?entity ?s ?p ?label WHERE {{
-    ?s ?p ?entity . OPTIONAL {{ ?s a ?skip . FILTER(?skip IN (ckg:Claim, ckg:Evidence)) }} FILTER(!BOUND(?skip))
-    OPTIONAL {{ ?s rdfs:label ?label }} }} ORDER BY ?p ?s"""
+MENTIONS = PROLOGUE + """SELECT DISTINCT ?entity ?s ?p ?label WHERE {
+    ?s ?p ?entity . OPTIONAL { ?s a ?skip . FILTER(?skip IN (ckg:Claim, ckg:Evidence)) } FILTER(!BOUND(?skip))
+    OPTIONAL { ?s rdfs:label ?label } } ORDER BY ?p ?s"""
 # Oxigraph binds parameters by substitution, which BIND(?entity AS …) does not see; so the
 # entity's own evidence and its claims' evidence are two queries with ?claim bound by patterns.
 _SOURCE_DETAILS = """?evidence ckg:source ?source ; ckg:method ?method .

@@ -99,7 +99,7 @@ class Lexicon:
 
 
 CUE_LISTS = ("meeting_nouns", "meeting_verbs", "virtual_cues", "future_cues", "participation_cues", "absence_cues",
-             "remote_cues", "declaration_nouns", "signature_cues", "non_signature_cues", "endorsement_cues", "only_cues",
+             "remote_cues", "declaration_nouns", "signature_cues", "non_signature_cues", "endorsement_cues",
              "coalition_nouns", "pledge_cues", "refusal_cues", "hedge_cues", "speech_verbs", "locative")
 CUE_GROUPS = ("capacity_cues", "membership_roles", "conditions", "pledge_types", "topics", "stance")
 

@@ -12,7 +12,6 @@
 - metadata fields and the 300-900 word length of the documents we wrote.
 Exit status 1 and a list of problems if anything fails.
 """
-import datetime
 import html
 import pathlib
 import re
