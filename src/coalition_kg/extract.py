@@ -130,12 +130,20 @@ class Extractor:
     # -- the rules ---------------------------------------------------------------------------
 
     def run(self, document: Document) -> Extraction:
+        self.state.coalition = self.first_coalition(document)
         for span in document.passages("body"):
             for sentence in sentences(document.text, span.start, span.end):
                 self.sentence(sentence)
         self.implied_participation()
         self.out.unknown_names = sorted({name for _, _, name in self.finder.unknown})
         return self.out
+
+    def first_coalition(self, document: Document) -> str | None:
+        """The coalition the article names first: who "26 countries" are even before it is named."""
+        for span in document.passages("body"):
+            if found := self.lex.coalition_pattern.search(document.text, span.start, span.end):
+                return self.lex.coalition_names[found.group().lower()]
+        return None
 
     def sentence(self, sentence: Sentence) -> None:
         unknown_before = len(self.finder.unknown)
@@ -369,7 +377,7 @@ class Extractor:
                 continue
             subject = pledgers
             money = [q for q in quantities if q[1] in self.lex.units["currency_words"].values()]
-            kind = "financial" if money else (types[0] if types else "financial")
+            kind = (self.earmarked(clause, money[0][2]) or "financial") if money else (types[0] if types else "financial")
             conditions = self.group("conditions", text)
             status = "refused" if refusal else ("considered" if self.cue("hedge_cues", clause)
                                                 else "conditional" if conditions else "announced")
@@ -385,10 +393,20 @@ class Extractor:
                     (self.issued.text if self.issued else None),
                     "meeting": (self.state.meeting or {}).get("id")}, sentence, "pledge-cue")
 
+    def earmarked(self, clause: str, amount: str) -> str | None:
+        """The pledge type of what money is spent on ("£150 million on interceptor drones"), if the clause
+        names it after a purpose marker; money "in military aid" stays financial."""
+        after = clause[clause.find(amount) + len(amount):]
+        marker = self.cue("purpose_markers", after)
+        types = self.pledge_types(after[marker.end():], 0) if marker else []
+        return next((t for t in types if t != "financial"), None)
+
     def trigger(self, clause: str) -> re.Match | None:
         """The pledge cue nearest before the first word of what is pledged ("Macron announced that 26
         countries had committed to a force": committed, not announced)."""
-        cues = list(self.lex.cue["pledge_cues"].finditer(clause))
+        cues = [c for c in self.lex.cue["pledge_cues"].finditer(clause)  # "a force that could help": a description
+                if not (re.search(r"\b(?:that|which)\s+$", clause[:c.start()]) and
+                        re.match(r"(?:would|could|will|can|may|might|should)\b", c.group(), re.IGNORECASE))]
         if not cues:
             return None
         first_type = min((m.start() for p in self.lex.groups["pledge_types"].values() for m in p.finditer(clause)),
@@ -397,11 +415,11 @@ class Extractor:
         return before[-1] if before else cues[0]
 
     def pledge_clauses(self, text: str) -> list[tuple[int, int]]:
-        """Clauses, with ', and …' split off too when both sides pledge ('Belgium confirmed €1 billion,
-        and Canada announced C$200 million')."""
+        """Clauses, with ', and …' and '… but …' split off too when both sides pledge ('Belgium confirmed
+        €1 billion, and Canada announced C$200 million'; 'will not send troops but will serve as a hub')."""
         result = []
         for lo, hi in clauses(text):
-            cuts = [lo] + [lo + m.start() for m in re.finditer(r",\s+and\s+", text[lo:hi])] + [hi]
+            cuts = [lo] + [lo + m.start() for m in re.finditer(r",\s+and\s+|\s+but\s+", text[lo:hi])] + [hi]
             parts = list(zip(cuts, cuts[1:]))
             that = [lo + m.start() for m in re.finditer(r",?\s+and\s+that\s+", text[lo:hi])]
             if that:  # "X said A, and that B": two reported statements
@@ -428,8 +446,8 @@ class Extractor:
         for match in self.lex.cue["speech_verbs"].finditer(clause[:trigger.start()]):
             speech = match
         start = lo + (speech.end() if speech else 0)
-        found = [(a, m) for a, _, m in self.actors(mentions, sentence, start, lo + trigger.start())
-                 if not self.is_object(sentence, m)]
+        agents = [m for m in mentions if not self.is_object(sentence, m)]  # before actors() merges a person into their state
+        found = [(a, m) for a, _, m in self.actors(agents, sentence, start, lo + trigger.start())]
         actors = []
         for index, (agent, mention) in enumerate(found):  # the first list of names: "Germany", "Britain and France"
             if index and not re.fullmatch(r"[\s,]*(?:and|or|as well as)?[\s,]*(?:the\s+)?",
@@ -439,13 +457,14 @@ class Extractor:
             actors.append(agent)
         coalitions = [m.entity.key for m in mentions if m.entity.kind == "coalition"
                       and start <= m.start - sentence.start < lo + trigger.start()]
-        group = re.search(self.lex.group_subjects, clause[speech.end() if speech else 0:trigger.start()], re.IGNORECASE)
-        if coalitions or (not actors and group):
+        groups = list(re.finditer(self.lex.group_subjects, sentence.text[start:lo + trigger.start()], re.IGNORECASE))
+        # "Macron announced that 26 countries had committed": the subject nearest the trigger acts
+        nearest = groups and (not found or start + groups[-1].start() > found[-1][1].end - sentence.start)
+        if coalitions or (groups and (not actors or nearest)):
             named = [m.entity.key for m in mentions if m.entity.kind == "coalition"]
             actors = coalitions[:1] or named[:1] or ([self.state.coalition] if self.state.coalition else [])
         if not actors and speech:  # "The ministers of X and Y told the meeting their countries are ready to …"
-            actors = [a for a, _, m in self.actors(mentions, sentence, lo, lo + speech.start())
-                      if not self.is_object(sentence, m)]
+            actors = [a for a, _, _ in self.actors(agents, sentence, lo, lo + speech.start())]
         if not actors and speech:
             speaker = self.speaker(sentence, mentions)
             holder = self.state_of(speaker, self.meeting_day()) if speaker else None

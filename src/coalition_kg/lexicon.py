@@ -34,9 +34,12 @@ def content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]{4,}", text.lower())}
 
 
-def phrases(words: list[str]) -> re.Pattern:
-    """A case-insensitive pattern matching any of ``words`` on word boundaries, longest first."""
-    alternatives = sorted({re.escape(w) for w in words}, key=len, reverse=True)
+def phrases(words: list[str], adverbs: list[str] = ()) -> re.Pattern:
+    """A case-insensitive pattern matching any of ``words`` on word boundaries, longest first.
+
+    One of ``adverbs`` may stand after the first word of a phrase: "will also spend" is "will spend"."""
+    gap = r"\s+(?:(?:" + "|".join(map(re.escape, adverbs)) + r")\s+)?" if adverbs else r"\ "
+    alternatives = sorted({gap.join(map(re.escape, w.split(" ", 1))) for w in words}, key=len, reverse=True)
     return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
 
 
@@ -83,6 +86,8 @@ class Lexicon:
     hypothetical: set[str] = field(default_factory=set)
     object_markers: set[str] = field(default_factory=set)
     group_subjects: str = r"$^"
+    coalition_names: dict[str, str] = field(default_factory=dict)  # lower-case name → coalition id
+    coalition_pattern: re.Pattern = re.compile(r"$^")
 
     def add(self, name: str, entity: Entity) -> None:
         key = key_of(name)
@@ -100,7 +105,8 @@ class Lexicon:
 
 CUE_LISTS = ("meeting_nouns", "meeting_verbs", "virtual_cues", "future_cues", "participation_cues", "absence_cues",
              "remote_cues", "declaration_nouns", "signature_cues", "non_signature_cues", "endorsement_cues",
-             "coalition_nouns", "pledge_cues", "refusal_cues", "hedge_cues", "speech_verbs", "locative")
+             "coalition_nouns", "pledge_cues", "refusal_cues", "hedge_cues", "speech_verbs", "locative",
+             "purpose_markers")
 CUE_GROUPS = ("capacity_cues", "membership_roles", "conditions", "pledge_types", "topics", "stance")
 
 
@@ -126,6 +132,7 @@ def build_lexicon(data: Data, folder: Path) -> Lexicon:
     for coalition in data.records("reference/coalitions.yaml"):
         for name in [coalition["name"], *coalition.get("aliases", [])]:
             lex.add(name, Entity("coalition", coalition["id"], "name"))
+            lex.coalition_names[name.lower()] = coalition["id"]
     for code, names in (spec.get("extra_aliases") or {}).items():
         kind = "state" if re.fullmatch(r"[A-Z]{3}", code) else "org"
         for name in names:
@@ -160,7 +167,7 @@ def build_lexicon(data: Data, folder: Path) -> Lexicon:
         adopted = declaration["adopted_at"].key if declaration.get("adopted_at") else None
         lex.declarations[str(declaration["date"])].append((declaration["id"], adopted, words))
     lex.combining = spec.get("combining_forms", {})
-    lex.cue = {name: phrases(spec[name]) for name in CUE_LISTS}
+    lex.cue = {name: phrases(spec[name], spec.get("adverbs", [])) for name in CUE_LISTS}
     lex.groups = {group: {slug: phrases(words) for slug, words in spec[group].items()} for group in CUE_GROUPS}
     lex.units = spec["units"]
     lex.title_words = phrases(spec["title_words"])
@@ -169,4 +176,5 @@ def build_lexicon(data: Data, folder: Path) -> Lexicon:
     lex.hypothetical = set(spec.get("hypothetical_openers", []))
     lex.object_markers = set(spec.get("object_markers", []))
     lex.group_subjects = spec.get("group_subjects", r"$^")
+    lex.coalition_pattern = phrases(list(lex.coalition_names))
     return lex
