@@ -13,7 +13,7 @@ from coalition_kg.project import Project
 
 from .conftest import ROOT
 
-FLOORS = {"participation": 0.90, "signature": 0.90, "meeting": 0.90, "pledge": 0.85, "statement": 0.75}
+FLOORS = {"participation": 0.90, "signature": 0.90, "meeting": 0.90, "pledge": 0.85, "statement": 0.78}
 
 
 @pytest.fixture(scope="module")

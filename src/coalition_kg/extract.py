@@ -87,6 +87,13 @@ class Extractor:
     def group(self, name: str, text: str) -> list[str]:
         return [slug for slug, pattern in self.lex.groups[name].items() if pattern.search(text)]
 
+    def without(self, name: str, text: str) -> str:
+        """``text`` with the words of a group blanked out ("once a ceasefire is in place" is a
+        condition of what was said, not its topic)."""
+        for pattern in self.lex.groups[name].values():
+            text = pattern.sub(lambda m: " " * len(m.group()), text)
+        return text
+
     def state_of(self, person: str, day: date | None) -> str | None:
         holders = sorted({t.holder_of for t in self.lex.offices_of(person, day)})
         return holders[0] if len(holders) == 1 else None
@@ -502,7 +509,8 @@ class Extractor:
         meeting = self.state.meeting
         self.emit("statement", {
             "speaker": speaker, "on_behalf_of": self.state_of(speaker, day),
-            "topics": self.group("topics", text), "quote": quote.group(1) if quote else None,
+            "topics": self.group("topics", self.without("conditions", text)),
+            "quote": quote.group(1) if quote else None,
             "stance": next(iter(self.group("stance", text)), None),
             "date": meeting["date"] if meeting else (self.issued.text if self.issued else None),
             "meeting": meeting["id"] if meeting else None}, sentence, "quote" if quote else "reported-speech")
