@@ -124,11 +124,12 @@ class Finder:
         return sorted(set(found), key=lambda m: (m.start, m.end, m.entity.kind, m.entity.key))
 
     def _longest(self, toks, i) -> tuple[int, list[Entity]] | None:
+        """The longest known name starting at token ``i`` ("Britain's" is "Britain")."""
         first = toks[i][2]
-        longest = max(self.lex.starts.get(first, 0), self.lex.starts.get(re.sub(r"[’']s$", "", first), 0))
+        longest = max(self.lex.starts.get(first, 0), self.lex.starts.get(_without_possessive(first), 0))
         for length in range(min(longest, len(toks) - i), 0, -1):
             key = " ".join(t for _, _, t in toks[i:i + length])
-            entities = self.lex.names.get(key) or self.lex.names.get(re.sub(r"[’']s$", "", key))
+            entities = self.lex.names.get(key) or self.lex.names.get(_without_possessive(key))
             if entities and (length > 1 or toks[i][2][:1].isupper()):
                 return length, entities
         return None
@@ -299,6 +300,13 @@ class Finder:
             value = _number(m.group(1)) * units["scale"].get((m.group(2) or "").lower(), 1)
             result.append((value, units["count_words"][m.group(3).lower()], m.group(), m.start(), m.end()))
         return [r[:3] for r in result]
+
+
+POSSESSIVE = re.compile(r"[’']s$")
+
+
+def _without_possessive(word: str) -> str:
+    return POSSESSIVE.sub("", word) if word.endswith("s") else word
 
 
 def _number(text: str) -> float:
