@@ -65,6 +65,9 @@ class _State:
     last_places: list = field(default_factory=list)
 
 
+QUOTATION = re.compile(r"[“\"]([^”\"]{8,})[”\"]")
+
+
 def clauses(text: str) -> list[tuple[int, int]]:
     """Split a sentence at ';', ', while', ', but', ', whereas' — cues apply within a clause."""
     cuts = [0] + [m.start() for m in re.finditer(r";|,\s+(?:while|but|whereas|although)\b|\s+while\s+", text)] + [len(text)]
@@ -257,7 +260,10 @@ class Extractor:
             if not (absent or self.cue("participation_cues", clause)):
                 continue
             remote = bool(self.cue("remote_cues", clause)) or meeting.get("format") == "virtual"
-            for agent, person, mention in self.actors(mentions, sentence, lo, hi):
+            speech = self.cue("speech_verbs", clause)
+            reported = re.search(r"\bthat\b", clause[speech.end():]) if speech else None
+            end = lo + speech.end() + reported.start() if reported else hi  # "told the meeting that Russia's…"
+            for agent, person, mention in self.actors(mentions, sentence, lo, end):
                 if self.is_object(sentence, mention):
                     continue
                 capacity = self.person_capacity(person) if person else \
@@ -490,7 +496,9 @@ class Extractor:
     def speaker(self, sentence: Sentence, mentions: list[Mention]) -> str | None:
         verb = self.cue("speech_verbs", sentence.text)
         limit = sentence.start + (verb.start() if verb else len(sentence.text))
-        people = [m.entity.key for m in mentions if m.entity.kind == "person" and m.start < limit]
+        quoted = [(sentence.start + q.start(), sentence.start + q.end()) for q in QUOTATION.finditer(sentence.text)]
+        people = [m.entity.key for m in mentions if m.entity.kind == "person" and m.start < limit
+                  and not any(a <= m.start < b for a, b in quoted)]  # "Putin is not serious," he said
         if people:
             return people[0]
         if re.match(r"[“\"]|(?:He|She)\b", sentence.text) or re.search(r"\b(?:he|she) (?:said|added|noted)", sentence.text):
@@ -499,7 +507,7 @@ class Extractor:
 
     def statement(self, sentence: Sentence, mentions: list[Mention]) -> None:
         text = sentence.text
-        quote = re.search(r"[“\"]([^”\"]{8,})[”\"]", text)
+        quote = QUOTATION.search(text)
         if not (quote or self.cue("speech_verbs", text)):
             return
         speaker = self.speaker(sentence, mentions)
