@@ -110,7 +110,7 @@ class Extractor:
             if not (sentence.start + lo <= m.start < sentence.start + hi):
                 continue
             before = sentence.text[:m.start - sentence.start].rstrip().split(" ")[-1].lower()
-            if m.entity.kind == "state" and m.entity.how == "capital" and before in self.lex.cue["locative"].pattern:
+            if m.entity.kind == "state" and m.entity.how == "capital" and self.lex.cue["locative"].fullmatch(before):
                 continue
             if m.entity.kind in ("state", "org"):
                 if m.entity.kind == "org" and self.lex.org_kinds.get(m.entity.key) == "multinational-force":
