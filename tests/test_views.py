@@ -20,6 +20,7 @@ from coalition_kg.api import open_dataset
 from coalition_kg.browser import chromium, open_view
 from coalition_kg.build import run_build
 from coalition_kg.networks import VIEW_NAMES, Facts, Scope, network
+from coalition_kg.tables import cell
 
 from .conftest import KITCHEN_SINK, copy_project
 
@@ -233,3 +234,28 @@ def test_the_view_command_writes_a_page_that_says_what_and_as_of_when(kitchen_si
         result = CliRunner().invoke(main, [*args, *root])
         assert result.exit_code == 2, args
         assert message in result.output, result.output
+
+
+def test_members_are_coloured_as_the_members_as_of_query_says(shipped_facts):
+    kg, facts = shipped_facts
+    for day in ("2025-03-10", "2025-12-31"):
+        members = {cell(r["member"], short=True) for r in kg.query("members-as-of", date=day)}
+        graph = network(facts, "coalition", Scope(as_of=day))
+        agents = {n for n, d in graph.nodes(data=True) if d["kind"] != "meeting"}
+        assert {n for n in agents if graph.nodes[n]["member"]} == members & agents
+        assert all(views.node_group(graph.nodes[n]).startswith("member") == (n in members) for n in agents
+                   if graph.nodes[n]["kind"] in ("state", "organization"))
+
+
+def test_scope_options_keep_one_series_and_strong_claims(shipped_facts):
+    kg, facts = shipped_facts
+    everything = network(facts, "coalition", Scope())
+    leaders = network(facts, "coalition", Scope(series="leaders"))
+    series = {r["meeting"]: r.get("series") for r in facts.participations}
+    meetings = {n for n, d in leaders.nodes(data=True) if d["kind"] == "meeting"}
+    assert meetings and all(series[m] == "meeting-series:leaders" for m in meetings)
+    assert leaders.number_of_edges() == sum(1 for _, m in everything.edges() if series[m] == "meeting-series:leaders")
+    weak = {cell(r["claim"], short=True) for r in kg.query("weak-only-claims")}
+    strong = network(facts, "coalition", Scope(strong_only=True))
+    assert strong.number_of_edges() == everything.number_of_edges() - len(weak & {k for *_, k in everything.edges(keys=True)})
+    assert not any(d["weak_only"] for *_, d in strong.edges(data=True))

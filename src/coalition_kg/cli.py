@@ -453,7 +453,7 @@ def view(name, reference, as_of, start, end, series, strong_only, out_path, phys
     graph = _network(kg, name, reference, as_of, start, end, series, strong_only)
     default = f"{name}-{graph.graph['center'].replace(':', '-').replace('/', '-')}" if name == "ego" else name
     path = write(graph, out_path or project.out_dir / "views" / f"{default}.html", physics)
-    click.echo(f"{graph.graph['title']}\n{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links → {path}")
+    click.echo(f"{graph.graph['title']}\n{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links → {project.display(path)}")
 
 
 @main.command()
@@ -564,7 +564,7 @@ def export_command(view_name, reference, as_of, start, end, series, strong_only,
             written += write_rdf(project.out_dir / "graph", folder, None if whole else graph, stem)
     click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({graph.graph.get('title', stem)})")
     for path in written:
-        click.echo(f"  {path}")
+        click.echo(f"  {project.display(path)}")
 
 
 @main.command()
@@ -600,12 +600,14 @@ def image(name, reference, as_of, start, end, series, strong_only, png, size, ba
             scope = Scope(as_of=as_of, start=start, end=end, series=series, strong_only=strong_only)
         except ScopeError as exc:
             raise click.UsageError(str(exc)) from None
-        click.echo(f"timeline → {timeline(Facts.load(kg), png, scope)}")
+        click.echo(f"timeline → {project.display(timeline(Facts.load(kg), png, scope))}")
         return
     width, _, height = size.partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise click.UsageError(f"--size is WIDTHxHEIGHT in pixels, e.g. 1600x1000, not {size!r}")
     graph = _network(kg, name, reference, as_of, start, end, series, strong_only)
     page = write(graph, project.out_dir / "views" / f"{png.stem}.html")
     try:
-        click.echo(f"{graph.graph['title']} → {screenshot(page, png, int(width), int(height))}")
+        click.echo(f"{graph.graph['title']} → {project.display(screenshot(page, png, int(width), int(height)))}")
     except BrowserMissing as exc:
         raise click.UsageError(str(exc)) from None

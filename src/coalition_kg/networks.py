@@ -224,8 +224,7 @@ def coalition_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
     members = facts.members_on(scope.last_day or facts.latest)
     rows = _participations(facts, scope)
     contested = _contested(rows, ("meeting", "participant"), "attendance", facts)
-    engagement = Counter(r["participant"] for r in {(r["participant"], r["meeting"]): r
-                                                     for r in rows if _present(r)}.values())
+    engagement = Counter(agent for agent, _ in {(r["participant"], r["meeting"]) for r in rows if _present(r)})
     for r in rows:
         _add_entity(graph, facts, r["participant"], members)
         _add_entity(graph, facts, r["meeting"], members)
