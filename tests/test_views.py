@@ -259,3 +259,17 @@ def test_scope_options_keep_one_series_and_strong_claims(shipped_facts):
     strong = network(facts, "coalition", Scope(strong_only=True))
     assert strong.number_of_edges() == everything.number_of_edges() - len(weak & {k for *_, k in everything.edges(keys=True)})
     assert not any(d["weak_only"] for *_, d in strong.edges(data=True))
+
+
+def test_co_attendance_weights_count_meetings_both_attended(shipped_facts):
+    kg, facts = shipped_facts
+    graph = network(facts, "co-attendance", Scope())
+    together = count(kg, """SELECT (COUNT(DISTINCT ?meeting) AS ?n) WHERE {
+        ?a a ckg:Participation ; ckg:meeting ?meeting ; ckg:participant <https://w3id.org/coalition-kg/id/state/FRA> .
+        ?b a ckg:Participation ; ckg:meeting ?meeting ; ckg:participant <https://w3id.org/coalition-kg/id/state/POL> .
+        FILTER NOT EXISTS { ?a ckg:attendance <https://w3id.org/coalition-kg/concept/attendance/absent> }
+        FILTER NOT EXISTS { ?b ckg:attendance <https://w3id.org/coalition-kg/concept/attendance/absent> } }""")
+    edge = graph["state:FRA"]["state:POL"]
+    assert edge["weight"] == together == len(edge["meetings"].split())
+    assert f"were both present at {together} meetings: " in edge["title"]
+    assert len({d["community"] for _, d in graph.nodes(data=True)}) >= 2

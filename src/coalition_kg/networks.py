@@ -262,18 +262,17 @@ def co_attendance_network(facts: Facts, scope: Scope, seed: int = 42) -> nx.Grap
     for agent, data in coalition.nodes(data=True):
         if data["kind"] in AGENT_KINDS and any(agent in p for p in present.values()):
             graph.add_node(agent, **data)
-    for meeting in sorted(present):
+    together: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for meeting in sorted(present, key=lambda m: (coalition.nodes[m]["date"], m)):
         attendees = sorted(present[meeting])
         for i, a in enumerate(attendees):
             for b in attendees[i + 1:]:
-                if graph.has_edge(a, b):
-                    graph[a][b]["weight"] += 1
-                else:
-                    graph.add_edge(a, b, weight=1, kind="co-attendance")
-    for a, b, data in graph.edges(data=True):
-        data["label"] = str(data["weight"])
-        data["title"] = (f"{graph.nodes[a]['label']} and {graph.nodes[b]['label']} were both present at "
-                         f"{data['weight']} meeting{'s' if data['weight'] != 1 else ''}")
+                together[a, b].append(meeting.partition(":")[2])
+    for (a, b), meetings in together.items():
+        graph.add_edge(a, b, weight=len(meetings), kind="co-attendance", label=str(len(meetings)),
+                       meetings=" ".join(meetings),
+                       title=f"{graph.nodes[a]['label']} and {graph.nodes[b]['label']} were both present at "
+                             f"{len(meetings)} meeting{'s' if len(meetings) != 1 else ''}: {', '.join(meetings)}")
     for number, community in enumerate(communities(graph, seed)):
         for node in community:
             graph.nodes[node]["community"] = number
