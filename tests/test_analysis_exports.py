@@ -123,7 +123,8 @@ def test_analyze_refuses_a_bad_period(kitchen_sink):
 
 def same_graph(read: nx.MultiDiGraph, written: nx.MultiDiGraph, ignore: set[str] = frozenset()) -> None:
     assert dict(read.nodes(data=True)) == dict(written.nodes(data=True))
-    got = {(u, v, k): {a: x for a, x in d.items() if a not in ignore} for u, v, k, d in read.edges(keys=True, data=True)}
+    got = {(u, v, k): {a: x for a, x in d.items() if a not in ignore}
+           for u, v, k, d in read.edges(keys=True, data=True)}
     assert got == {(u, v, k): d for u, v, k, d in written.edges(keys=True, data=True)}
 
 
@@ -174,7 +175,8 @@ def test_export_of_everything_writes_every_format(tmp_path, kitchen_sink):
     names = sorted(p.name for p in (tmp_path / "x").iterdir())
     assert names == sorted(["graph.graphml", "graph.gexf", "graph-nodes.csv", "graph-edges.csv", "dataset.trig",
                             "dataset.nq", "union.ttl", "dataset.jsonld", "context.jsonld"])
-    assert (tmp_path / "x" / "dataset.nq").read_bytes() == (kitchen_sink.out_dir / "graph" / "dataset.nq").read_bytes()
+    built = kitchen_sink.out_dir / "graph" / "dataset.nq"
+    assert (tmp_path / "x" / "dataset.nq").read_bytes() == built.read_bytes()
 
 
 # --------------------------------------------------------------------------------------

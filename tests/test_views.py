@@ -220,8 +220,8 @@ def test_the_view_command_writes_a_page_that_says_what_and_as_of_when(kitchen_si
 
     run_build(kitchen_sink)
     root = ["--root", str(kitchen_sink.root)]
-    result = CliRunner().invoke(main, ["view", "coalition", "--as-of", "2025-03-02", "--out", str(tmp_path / "c.html"),
-                                       *root])
+    result = CliRunner().invoke(main, ["view", "coalition", "--as-of", "2025-03-02",
+                                       "--out", str(tmp_path / "c.html"), *root])
     assert result.exit_code == 0, result.output
     assert "as of 2025-03-02" in result.output
     page = (tmp_path / "c.html").read_text(encoding="utf-8")
@@ -257,7 +257,8 @@ def test_scope_options_keep_one_series_and_strong_claims(shipped_facts):
     assert leaders.number_of_edges() == sum(1 for _, m in everything.edges() if series[m] == "meeting-series:leaders")
     weak = {cell(r["claim"], short=True) for r in kg.query("weak-only-claims")}
     strong = network(facts, "coalition", Scope(strong_only=True))
-    assert strong.number_of_edges() == everything.number_of_edges() - len(weak & {k for *_, k in everything.edges(keys=True)})
+    claims = {k for *_, k in everything.edges(keys=True)}
+    assert strong.number_of_edges() == everything.number_of_edges() - len(weak & claims)
     assert not any(d["weak_only"] for *_, d in strong.edges(data=True))
 
 

@@ -42,7 +42,8 @@ DIGITS = 6
 METRICS = ("degree", "betweenness", "eigenvector", "community", "attended", "since_joining", "consistency")
 PROPERTIES = {
     "degree": CKG.degreeCentrality, "betweenness": CKG.betweennessCentrality,
-    "eigenvector": CKG.eigenvectorCentrality, "community": CKG.communityNumber, "attended": CKG.meetingsAttended,
+    "eigenvector": CKG.eigenvectorCentrality, "community": CKG.communityNumber,
+    "attended": CKG.meetingsAttended,
     "since_joining": CKG.meetingsSinceJoining, "consistency": CKG.attendanceConsistency,
 }
 
@@ -66,7 +67,8 @@ class Period:
             date.fromisoformat(start)
             date.fromisoformat(end)
         except ValueError:
-            raise ScopeError(f"a period is FROM..TO with two dates, e.g. 2025-02-01..2025-06-30, not {text!r}") from None
+            raise ScopeError(f"a period is FROM..TO with two dates, e.g. 2025-02-01..2025-06-30, "
+                             f"not {text!r}") from None
         if start > end:
             raise ScopeError(f"period {text}: {start} is after {end}")
         return cls(start, end)
@@ -116,7 +118,8 @@ def measure(facts: Facts, period: Period, seed: int = SEED) -> list[dict[str, ob
         attended, total = counts.get(entity, (0, 0))
         rows.append({
             "period": period.name, "entity": entity, "name": facts.name(entity),
-            "degree": round(degree.get(entity, 0.0), DIGITS), "betweenness": round(betweenness.get(entity, 0.0), DIGITS),
+            "degree": round(degree.get(entity, 0.0), DIGITS),
+            "betweenness": round(betweenness.get(entity, 0.0), DIGITS),
             "eigenvector": round(abs(eigenvector.get(entity, 0.0)), DIGITS),
             "community": graph.nodes[entity]["community"] + 1 if entity in graph else 0,
             "attended": attended, "since_joining": total,

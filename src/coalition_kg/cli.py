@@ -453,7 +453,8 @@ def view(name, reference, as_of, start, end, series, strong_only, out_path, phys
     graph = _network(kg, name, reference, as_of, start, end, series, strong_only)
     default = f"{name}-{graph.graph['center'].replace(':', '-').replace('/', '-')}" if name == "ego" else name
     path = write(graph, out_path or project.out_dir / "views" / f"{default}.html", physics)
-    click.echo(f"{graph.graph['title']}\n{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links → {project.display(path)}")
+    click.echo(f"{graph.graph['title']}\n{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links "
+               f"→ {project.display(path)}")
 
 
 @main.command()
@@ -501,7 +502,8 @@ def analyze(periods, seed, top, backend, root) -> None:
                                                       "community", "attended", "since_joining", "consistency")]
                                  for r in rows[:top]]))
     if result.changes:
-        click.echo(f"Changes between periods (top {min(top, len(result.changes))} by change of eigenvector centrality):")
+        click.echo(f"Changes between periods (top {min(top, len(result.changes))} by change of eigenvector "
+                   "centrality):")
         click.echo(tables.table(["entity", "name", "degree", "betweenness", "eigenvector", "consistency", "note"],
                                 [[str(r[k]) for k in ("entity", "name", "degree_change", "betweenness_change",
                                                       "eigenvector_change", "consistency_change", "note")]
@@ -562,7 +564,8 @@ def export_command(view_name, reference, as_of, start, end, series, strong_only,
             written += write_network(graph, folder, stem, fmt)
         else:
             written += write_rdf(project.out_dir / "graph", folder, None if whole else graph, stem)
-    click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({graph.graph.get('title', stem)})")
+    click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
+               f"({graph.graph.get('title', stem)})")
     for path in written:
         click.echo(f"  {project.display(path)}")
 

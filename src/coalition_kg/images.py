@@ -79,7 +79,8 @@ def timeline(facts: Facts, png: Path, scope: Scope = Scope()) -> Path:
     meetings = attendance_by_meeting(facts, scope)
     for number, series in enumerate(sorted({s for _, _, s in meetings})):
         chosen = [(d, n) for d, n, s in meetings if s == series]
-        bottom.bar([d for d, _ in chosen], [n for _, n in chosen], width=3, label=series, color=PALETTE[number % len(PALETTE)])
+        bottom.bar([d for d, _ in chosen], [n for _, n in chosen], width=3, label=series,
+                   color=PALETTE[number % len(PALETTE)])
     bottom.set_ylabel("participants present")
     bottom.legend(loc="upper left", fontsize=8, ncol=2)
     bottom.grid(alpha=0.3)

@@ -67,7 +67,8 @@ def selection_terms(graph: nx.Graph) -> set[str]:
     return {str(expand(r)) for r in refs if expand(r)}
 
 
-def write_rdf(dataset_folder: Path, folder: Path, graph: nx.Graph | None = None, stem: str = "dataset") -> list[Path]:
+def write_rdf(dataset_folder: Path, folder: Path, graph: nx.Graph | None = None,
+              stem: str = "dataset") -> list[Path]:
     """The build's RDF: all of it, or (given a network) the triples about its entities and claims.
 
     A selection keeps each quad whose subject is one of the network's entities or claims,

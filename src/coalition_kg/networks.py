@@ -303,8 +303,7 @@ def commitments_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
         condition = "; ".join(x for x in (facts.name(r.get("condition")), r.get("conditionText", "")) if x)
         kind = facts.name(r.get("type")) or "unspecified"
         text = "\n".join(x for x in (
-            f"{facts.name(r['pledger'])} → {facts.name(target) if target != 'unspecified' else 'no beneficiary named'}: "
-            f"{kind}" + (f", {amount}" if amount else ""),
+            f"{facts.name(r['pledger'])} → {graph.nodes[target]['label']}: {kind}" + (f", {amount}" if amount else ""),
             r.get("summary", ""),
             f"Condition: {condition}" if condition else "",
             f"Status: {facts.name(r.get('status'))}" if r.get("status") else "",
@@ -338,8 +337,9 @@ def declarations_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
         if r["declaration"] not in graph or not scope.admits_date(context.get("date")):
             continue
         _add_entity(graph, facts, r["state"], members)
-        graph.add_edge(r["state"], r["declaration"], key=f"present-not-signed:{r['state']}", kind="present, not signed",
-                       role="present, not signed", label="present, not signed", contested=False, sources=0,
+        graph.add_edge(r["state"], r["declaration"], key=f"present-not-signed:{r['state']}",
+                       kind="present, not signed", role="present, not signed", label="present, not signed",
+                       contested=False, sources=0,
                        weak_only=False, first_source="", claim="",
                        title=f"{r['name']} was present at {facts.name(r['meeting'])}, where "
                              f"{facts.name(r['declaration'])} was adopted, and no source records its "
@@ -348,11 +348,12 @@ def declarations_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
 
 
 def everything(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
-    """Participations, representatives, pledges and signatures in one graph, for ego views."""
+    """Participations, representatives, pledges and signatures in one graph, with the meeting
+    that adopted each declaration: the whole graph for ego views and exports."""
     graph = nx.compose_all([coalition_network(facts, scope), commitments_network(facts, scope),
                             declarations_network(facts, scope)])
-    graph.graph.update(name="everything", title=f"Everything: participations, representatives, pledges and signatures"
-                                                f" — {scope.describe()}")
+    graph.graph.update(name="everything", title="Everything: participations, representatives, pledges and "
+                                                f"signatures — {scope.describe()}")
     members = facts.members_on(scope.last_day or facts.latest)
     for r in _participations(facts, scope):
         for person in r["representatives"]:
@@ -361,6 +362,12 @@ def everything(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
             graph.add_edge(person, r["meeting"], key=f"{r['claim']}/{person}", kind="represented", label="represented",
                            date=r["date"], contested=False, title=claim_text(facts, text, r["claim"]),
                            **facts.evidence(r["claim"]))
+    for r in facts.signatures:
+        if r.get("meeting") and r["declaration"] in graph and r["meeting"] in graph:
+            graph.add_edge(r["declaration"], r["meeting"], key=f"adopted-at:{r['declaration']}", kind="adopted at",
+                           label="adopted at", date=r.get("date", ""), contested=False, sources=0, weak_only=False,
+                           first_source="", claim="",
+                           title=f"{facts.name(r['declaration'])} was adopted at {facts.name(r['meeting'])}")
     return graph
 
 
@@ -371,7 +378,8 @@ def ego_network(facts: Facts, scope: Scope, center: str) -> nx.MultiDiGraph:
         raise ScopeError(f"{center} has no claims in this scope ({scope.describe()})")
     graph = nx.MultiDiGraph()
     graph.add_node(center, **whole.nodes[center])
-    for u, v, key, data in [*whole.out_edges(center, keys=True, data=True), *whole.in_edges(center, keys=True, data=True)]:
+    for u, v, key, data in [*whole.out_edges(center, keys=True, data=True),
+                            *whole.in_edges(center, keys=True, data=True)]:
         graph.add_node(u, **whole.nodes[u])
         graph.add_node(v, **whole.nodes[v])
         graph.add_edge(u, v, key=key, **data)
