@@ -104,7 +104,8 @@ def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         return {}
     simple = nx.Graph(graph)
     iterations = 50 if len(simple) <= LARGE else 10
-    positions = nx.spring_layout(simple, seed=1, iterations=iterations, weight=None)
+    weighted = any("weight" in d for _, _, d in simple.edges(data=True))   # co-attendance: often-met are close
+    positions = nx.spring_layout(simple, seed=1, iterations=iterations, weight="weight" if weighted else None)
     scale = 120 * math.sqrt(len(simple))
     return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in positions.items()}
 
@@ -182,10 +183,12 @@ def legend(graph: nx.Graph) -> str:
     for group in edge_groups:
         parts.append(f'    <label><input type="checkbox" checked data-group="{html.escape(group)}">'
                      f'<span class="line" style="border-color:{edge_colour(group)}"></span>{html.escape(group)}</label>')
-    parts.append('    <label><span class="line dashed" style="border-color:#444"></span>contested: another source '
-                 "says otherwise</label>")
-    parts.append('    <label><span class="line" style="border-color:rgba(68,68,68,.35)"></span>pale: only weak '
-                 "sources</label>")
+    if any(d.get("contested") for _, _, d in graph.edges(data=True)):
+        parts.append('    <label><span class="line dashed" style="border-color:#444"></span>contested: another '
+                     "source says otherwise</label>")
+    if any(d.get("weak_only") for _, _, d in graph.edges(data=True)):
+        parts.append('    <label><span class="line" style="border-color:rgba(68,68,68,.35)"></span>pale: only weak '
+                     "sources</label>")
     return "\n".join(parts)
 
 
