@@ -215,8 +215,9 @@ def render(graph: nx.Graph, physics: bool = False) -> str:
     return re.sub(r"/\*CKG:(\w+)\*/", lambda m: parts[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
 
 
-def write(graph: nx.Graph, path: Path, physics: bool = False) -> Path:
+def write(graph: nx.Graph, path: str | Path, physics: bool = False) -> Path:
     """Write the page for ``graph`` to ``path`` (whole or not at all)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(render(graph, physics), encoding="utf-8")
