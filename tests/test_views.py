@@ -230,7 +230,8 @@ def test_the_view_command_writes_a_page_that_says_what_and_as_of_when(kitchen_si
     for args, message in ((["view", "coalition", "--as-of", "yesterday"], "as-of must be a date"),
                           (["view", "coalition", "--as-of", "2025-03-02", "--from", "2025-01-01"], "either --as-of"),
                           (["view", "ego"], "needs an entity"),
-                          (["view", "ego", "Atlantis"], "Atlantis")):
+                          (["view", "ego", "Atlantis"], "Atlantis"),
+                          (["view", "coalition", "--series", "leader"], "choose one of chiefs-of-defence")):
         result = CliRunner().invoke(main, [*args, *root])
         assert result.exit_code == 2, args
         assert message in result.output, result.output

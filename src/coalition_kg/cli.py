@@ -541,20 +541,12 @@ def export_command(view_name, reference, as_of, start, end, series, strong_only,
       coalition-kg export --view ego FRA --format graphml --format csv --out fra/
     """
     from .interchange import FORMATS, NETWORK_FORMATS, write_network, write_rdf
-    from .networks import everything
 
     project = Project.find(root)
     kg = _open(root, backend)
-    if view_name:
-        graph = _network(kg, view_name, reference, as_of, start, end, series, strong_only)
-    else:
-        if reference:
-            raise click.UsageError("REFERENCE goes with --view ego")
-        try:
-            graph = everything(Facts.load(kg), Scope(as_of=as_of, start=start, end=end, series=series,
-                                                     strong_only=strong_only))
-        except ScopeError as exc:
-            raise click.UsageError(str(exc)) from None
+    if reference and view_name != "ego":
+        raise click.UsageError("REFERENCE goes with --view ego")
+    graph = _network(kg, view_name or "everything", reference, as_of, start, end, series, strong_only)
     folder = folder or project.out_dir / "exports"
     stem = graph.graph["name"] if view_name else "graph"
     whole = not (view_name or as_of or start or end or series or strong_only)

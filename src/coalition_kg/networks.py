@@ -398,7 +398,12 @@ VIEW_NAMES = (*NETWORKS, "ego")
 
 
 def network(facts: Facts, name: str, scope: Scope, center: str | None = None) -> nx.Graph:
-    """The network called ``name`` (one of ``VIEW_NAMES``); ``ego`` needs a ``center``."""
+    """The network called ``name`` (one of ``VIEW_NAMES``, or ``everything``); ``ego`` needs a ``center``."""
+    known = sorted(k.partition(":")[2] for k in facts.labels if k.startswith("meeting-series:"))
+    if scope.series and scope.series not in known:
+        raise ScopeError(f"unknown meeting series {scope.series!r}; choose one of {', '.join(known)}")
+    if name == "everything":
+        return everything(facts, scope)
     if name == "ego":
         if not center:
             raise ScopeError("the ego view needs an entity: coalition-kg view ego FRA")
