@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import yaml
 
@@ -275,3 +276,20 @@ def test_co_attendance_weights_count_meetings_both_attended(shipped_facts):
     assert edge["weight"] == together == len(edge["meetings"].split())
     assert f"were both present at {together} meetings: " in edge["title"]
     assert len({d["community"] for _, d in graph.nodes(data=True)}) >= 2
+
+
+def test_a_large_view_is_laid_out_beforehand_and_drawn_without_physics(browser, tmp_path):
+    generated = nx.gnm_random_graph(views.LARGE + 100, 1500, seed=3, directed=True)
+    graph = nx.MultiDiGraph(title="Generated")
+    for node in generated:
+        graph.add_node(f"state:S{node}", label=f"State {node}", kind="state")
+    for number, (u, v) in enumerate(generated.edges()):
+        graph.add_edge(f"state:S{u}", f"state:S{v}", key=f"claim:{number}", kind="participation", label="minister",
+                       title=f"claim {number}")
+    opened = open_view(browser, views.write(graph, tmp_path / "large.html"))
+    assert opened.drawn() == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    assert opened.page.evaluate("ckg.network.physics.options.enabled") is False
+    assert opened.page.evaluate("ckg.allNodes.get().every(n => typeof n.x === 'number' && typeof n.y === 'number')")
+    assert opened.page.evaluate("ckg.allEdges.get().every(e => e.label === undefined)")
+    assert opened.errors == []
+    opened.page.close()
