@@ -293,3 +293,14 @@ def test_a_large_view_is_laid_out_beforehand_and_drawn_without_physics(browser, 
     assert opened.page.evaluate("ckg.allEdges.get().every(e => e.label === undefined)")
     assert opened.errors == []
     opened.page.close()
+
+
+def test_the_declarations_view_has_every_signature_and_every_state_present_that_did_not_sign(shipped_facts):
+    kg, facts = shipped_facts
+    graph = network(facts, "declarations", Scope())
+    kinds = [d["kind"] for *_, d in graph.edges(data=True)]
+    signatures = count(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?c a ckg:Signature }")
+    absent = {(cell(r["state"], short=True), cell(r["declaration"], short=True))
+              for r in kg.query("present-not-signed")}
+    assert len(kinds) - kinds.count("present, not signed") == signatures
+    assert {(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == "present, not signed"} == absent

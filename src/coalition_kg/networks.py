@@ -321,7 +321,6 @@ def declarations_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
     members = facts.members_on(scope.last_day or facts.latest)
     rows = [r for r in facts.signatures if scope.admits(r.get("date"), r.get("series"), r["claim"], facts.weak)]
     contested = _contested(rows, ("declaration", "signer"), "role", facts)
-    dated = {r["declaration"]: r for r in facts.signatures}
     for r in rows:
         _add_entity(graph, facts, r["signer"], members)
         _add_entity(graph, facts, r["declaration"], members)
@@ -332,15 +331,17 @@ def declarations_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
                        label=role, contested=r["claim"] in contested,
                        title=claim_text(facts, text, r["claim"], contested.get(r["claim"], "")),
                        **facts.evidence(r["claim"]))
+    meetings = {r["meeting"]: r for r in facts.participations}
     for r in facts.present_not_signed:
-        context = dated.get(r["declaration"], {})
-        if r["declaration"] not in graph or not scope.admits_date(context.get("date")):
+        meeting = meetings.get(r["meeting"], {})
+        if not scope.admits(meeting.get("date"), meeting.get("series"), "", facts.weak):
             continue
         _add_entity(graph, facts, r["state"], members)
+        _add_entity(graph, facts, r["declaration"], members)
         graph.add_edge(r["state"], r["declaration"], key=f"present-not-signed:{r['state']}",
                        kind="present, not signed", role="present, not signed", label="present, not signed",
-                       contested=False, sources=0,
-                       weak_only=False, first_source="", claim="",
+                       date=meeting.get("date", ""), contested=False, sources=0, weak_only=False, first_source="",
+                       claim="",
                        title=f"{r['name']} was present at {facts.name(r['meeting'])}, where "
                              f"{facts.name(r['declaration'])} was adopted, and no source records its "
                              "signature or endorsement (a gap in the record or a refusal).")
