@@ -205,3 +205,11 @@ def test_a_view_screenshot_is_taken_in_chromium(tmp_path, kitchen_sink):
     assert result.exit_code == 0, result.output
     assert png_size(tmp_path / "c.png") == (800, 600)
     assert (tmp_path / "c.png").stat().st_size > 10_000   # a drawing, not a blank page
+
+
+def test_both_stores_give_the_same_networks_and_metrics(shipped_kgs):
+    facts = {backend: Facts.load(kg) for backend, kg in shipped_kgs.items()}
+    (first, a), (second, b) = facts.items()
+    assert a == b, f"{first} and {second} read different facts"
+    period = Period("2025-02-01", "2026-01-31")
+    assert measure(a, period) == measure(b, period)
