@@ -304,3 +304,15 @@ def test_the_declarations_view_has_every_signature_and_every_state_present_that_
               for r in kg.query("present-not-signed")}
     assert len(kinds) - kinds.count("present, not signed") == signatures
     assert {(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == "present, not signed"} == absent
+
+
+def test_a_page_that_fails_to_render_leaves_the_previous_one(pages, tmp_path):
+    graph, path = pages["commitments"]
+    target = tmp_path / "commitments.html"
+    target.write_bytes(path.read_bytes())
+    broken = graph.copy()
+    broken.nodes["state:UKR"]["label"] = object()   # not text: the page cannot be written
+    with pytest.raises(TypeError):
+        views.write(broken, target)
+    assert target.read_bytes() == path.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["commitments.html"]

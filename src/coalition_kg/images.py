@@ -12,15 +12,15 @@ from datetime import date
 from pathlib import Path
 
 from .browser import chromium, open_view
+from .export import replacing
 from .networks import Facts, Scope
 
 
 def screenshot(page_path: Path, png: Path, width: int = 1600, height: int = 1000) -> Path:
     """A PNG of a view page as Chromium draws it offline."""
-    png.parent.mkdir(parents=True, exist_ok=True)
-    with chromium() as browser:
+    with chromium() as browser, replacing(png) as partial:
         opened = open_view(browser, page_path, width=width, height=height)
-        opened.page.screenshot(path=str(png))
+        opened.page.screenshot(path=str(partial), type="png")
     return png
 
 
@@ -86,7 +86,7 @@ def timeline(facts: Facts, png: Path, scope: Scope = Scope()) -> Path:
     bottom.grid(alpha=0.3)
     figure.autofmt_xdate()
     figure.tight_layout()
-    png.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(png, dpi=100, metadata={"Software": None})
+    with replacing(png) as partial:
+        figure.savefig(partial, dpi=100, format="png", metadata={"Software": None})
     plt.close(figure)
     return png

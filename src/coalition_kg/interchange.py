@@ -5,7 +5,8 @@ participation, representation, pledge and signature as an edge between entities)
 selection of one view — with every node and edge attribute. GraphML and GEXF are read
 back by networkx with the same attributes (tested). The RDF formats are those of the
 build: for the whole graph, copies of the build's files; for a view's selection, the
-triples of its entities, its claims and their evidence, in their named graphs.
+triples of its entities, its claims and their evidence, in their named graphs. Each file
+is written beside its place and renamed into it, so none is ever left half-written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
+from .export import replacing
 from .namespaces import expand
 
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
@@ -40,7 +42,7 @@ def write_csv(graph: nx.Graph, folder: Path, stem: str) -> list[Path]:
         path = folder / f"{stem}-{name}.csv"
         leading = [c for c in first if any(c in r for r in rows)]
         columns = leading + [c for c in _columns(rows) if c not in leading]
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+        with replacing(path) as partial, open(partial, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, columns, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
@@ -54,10 +56,11 @@ def write_network(graph: nx.Graph, folder: Path, stem: str, fmt: str) -> list[Pa
     if fmt == "csv":
         return write_csv(graph, folder, stem)
     path = folder / f"{stem}.{fmt}"
-    if fmt == "graphml":
-        nx.write_graphml(graph, path, named_key_ids=True)
-    else:
-        nx.write_gexf(graph, path)
+    with replacing(path) as partial:
+        if fmt == "graphml":
+            nx.write_graphml(graph, partial, named_key_ids=True)
+        else:
+            nx.write_gexf(graph, partial)
     return [path]
 
 
@@ -78,7 +81,8 @@ def write_rdf(dataset_folder: Path, folder: Path, graph: nx.Graph | None = None,
     if graph is None:
         paths = []
         for name in RDF_FILES:
-            shutil.copyfile(dataset_folder / name, folder / name)
+            with replacing(folder / name) as partial:
+                shutil.copyfile(dataset_folder / name, partial)
             paths.append(folder / name)
         return paths
     wanted = selection_terms(graph)
@@ -86,7 +90,9 @@ def write_rdf(dataset_folder: Path, folder: Path, graph: nx.Graph | None = None,
     evidence = {q.object.value for q in quads if q.subject.value in wanted and isinstance(q.object, ox.NamedNode)
                 and q.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"}
     chosen = [q for q in quads if isinstance(q.subject, ox.NamedNode) and q.subject.value in wanted | evidence]
-    paths = [folder / f"{stem}.nq", folder / f"{stem}.trig"]
-    paths[0].write_bytes(ox.serialize(chosen, format=ox.RdfFormat.N_QUADS))
-    paths[1].write_bytes(ox.serialize(chosen, format=ox.RdfFormat.TRIG))
+    paths = []
+    for suffix, fmt in (("nq", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)):
+        with replacing(folder / f"{stem}.{suffix}") as partial:
+            partial.write_bytes(ox.serialize(chosen, format=fmt))
+        paths.append(folder / f"{stem}.{suffix}")
     return paths

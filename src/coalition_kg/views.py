@@ -29,6 +29,8 @@ from pathlib import Path
 import networkx as nx
 from pyvis.network import Network
 
+from .export import replacing
+
 # Node groups: colour, vis-network shape and legend text. Members are saturated, others pale.
 NODE_STYLES: dict[str, tuple[str, str, str]] = {
     "member state": ("#1f5fa8", "dot", "State, member on the view's date"),
@@ -218,8 +220,6 @@ def render(graph: nx.Graph, physics: bool = False) -> str:
 def write(graph: nx.Graph, path: str | Path, physics: bool = False) -> Path:
     """Write the page for ``graph`` to ``path`` (whole or not at all)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(render(graph, physics), encoding="utf-8")
-    partial.replace(path)
+    with replacing(path) as partial:
+        partial.write_text(render(graph, physics), encoding="utf-8")
     return path
