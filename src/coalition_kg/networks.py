@@ -130,6 +130,8 @@ class Facts:
         for r in rows("view-claim-sources"):
             if not any(s["source"] == r["source"] for s in sources[r["claim"]]):
                 sources[r["claim"]].append(r)
+        for found in sources.values():   # earliest first; an undated source cannot be the first
+            found.sort(key=lambda s: ("issued" not in s, s.get("issued", ""), s["source"]))
         participations = rows("view-participations")
         facts = cls(labels, kinds, dict(sources), {r["claim"] for r in rows("weak-only-claims")}, participations,
                     rows("view-signatures"), rows("view-pledges"), rows("view-memberships"),
