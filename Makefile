@@ -33,3 +33,4 @@ test: setup system-deps
 
 bench: setup
 	$(PY) benchmarks/bench_queries.py
+	$(PY) benchmarks/bench_views.py

@@ -80,11 +80,13 @@ def outcome(turtle_files: list[Path], workdir: Path) -> object:
 # --------------------------------------------------------------------------------------------------
 
 CLASSES = {
+    "NetworkMeasurement",
     "Agent", "State", "InternationalOrganization", "Coalition", "MultinationalForce", "Person", "Publisher",
     "Office", "Place", "Meeting", "Document", "Declaration", "Source", "Provision", "Claim", "Participation",
     "Signature", "Pledge", "Statement", "Membership", "OfficeTerm", "AttributeClaim", "Evidence",
 }
 OBJECT_PROPERTIES = {
+    "measuredEntity",
     "sameCommitmentAs", "latestVersion", "sourceVersion", "holdsOffice",
     "subOrganizationOf", "wikidataLinkStatus", "officeOf", "officeKind", "holder", "office", "datePrecision",
     "member", "coalition", "role", "location", "country", "hostCountry", "chair", "format", "convenedBy",
@@ -96,6 +98,8 @@ OBJECT_PROPERTIES = {
     "commentsOn", "versionOf", "defaultReliability", "source",
 }
 DATATYPE_PROPERTIES = {
+    "degreeCentrality", "betweennessCentrality", "eigenvectorCentrality", "communityNumber", "meetingsAttended",
+    "meetingsSinceJoining", "attendanceConsistency",
     "sha256", "undated", "unminedPassages", "commentCount",
     "isoCode", "iso2Code", "demonym", "capital", "description", "officeTitle", "startDate", "endDate", "date",
     "asOf", "venue", "reportedParticipantCount", "title", "summary", "ordinal", "quantity", "quantityText",

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -89,4 +90,24 @@ def open_dataset(root: str | os.PathLike | Project | None = None, backend: str =
         raise NotBuiltError(f"no built dataset at {path}; run `coalition-kg build` first")
     store = open_store(backend)
     store.load(path)
+    for derived in derived_graphs(project, path):
+        store.load(derived)
     return KnowledgeGraph(store, project)
+
+
+DERIVED_HEADER = "# derived from dataset.nq sha256 {}"
+
+
+def derived_graphs(project: Project, dataset: Path) -> list[Path]:
+    """Named graphs computed from this very build (``analyze``'s metrics), to load along with it.
+
+    Their first line names the SHA-256 of the dataset they were computed from; after a new
+    build they no longer match and are left out until ``analyze`` runs again.
+    """
+    metrics = project.out_dir / "analysis" / "metrics.nq"
+    if not metrics.exists():
+        return []
+    with open(metrics, encoding="utf-8") as handle:
+        first = handle.readline().strip()
+    digest = hashlib.sha256(dataset.read_bytes()).hexdigest()
+    return [metrics] if first == DERIVED_HEADER.format(digest) else []

@@ -387,3 +387,222 @@ def validate(backend: str, root: Path | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# --------------------------------------------------------------------------------------
+# Network views, analysis, exports and images (issue 5)
+
+from .networks import VIEW_NAMES, Facts, Scope, ScopeError, network  # noqa: E402  (kept with its verbs)
+
+def scope_options(command):
+    """The options that restrict a network: dates, meeting series, strength of sources."""
+    for option in reversed([
+        click.option("--as-of", help="Only what happened up to this day (YYYY-MM-DD); members as of that day."),
+        click.option("--from", "start", help="Only what happened from this day on (YYYY-MM-DD)."),
+        click.option("--to", "end", help="Only what happened up to this day (YYYY-MM-DD)."),
+        click.option("--series", help="Only meetings of this series (leaders, defence-ministers, ...)."),
+        click.option("--strong-only", is_flag=True, help="Hide claims resting only on weak sources."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _network(kg, name: str, reference: str | None, as_of, start, end, series, strong_only):
+    try:
+        scope = Scope(as_of=as_of, start=start, end=end, series=series, strong_only=strong_only)
+        center = shorten(str(resolve(kg.store, reference))) if reference else None
+        return network(Facts.load(kg), name, scope, center)
+    except (ScopeError, UnknownEntity) as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@main.command()
+@click.argument("name", type=click.Choice(VIEW_NAMES))
+@click.argument("reference", required=False)
+@scope_options
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the page (default: out/views/NAME.html).")
+@click.option("--physics", is_flag=True, help="Let the browser lay the network out (livelier, slow on large views).")
+@backend_option
+@root_option
+def view(name, reference, as_of, start, end, series, strong_only, out_path, physics, backend, root) -> None:
+    """Write an interactive network view as one self-contained HTML page.
+
+    \b
+    Views:
+      coalition       states and organisations linked to the meetings they attended
+      co-attendance   participants linked by how often they met; communities coloured
+      commitments     pledgers linked to beneficiaries by pledge type, quantity, condition
+      declarations    signatories, endorsers, non-signatories, states present that did not sign
+      ego REF         one state, person or meeting and everything one claim away
+
+    The page opens offline in any browser and fetches nothing. Hover a node or link for
+    the claim, its number of sources and its first source; contested claims are dashed,
+    claims resting only on weak sources pale. Untick a legend entry to hide it.
+
+    \b
+    Examples:
+      coalition-kg view coalition --as-of 2025-06-30
+      coalition-kg view co-attendance --series leaders --strong-only
+      coalition-kg view ego FRA --from 2025-09-01 --to 2025-12-31
+    """
+    from .views import write
+
+    project = Project.find(root)
+    kg = _open(root, backend)
+    graph = _network(kg, name, reference, as_of, start, end, series, strong_only)
+    default = f"{name}-{graph.graph['center'].replace(':', '-').replace('/', '-')}" if name == "ego" else name
+    path = write(graph, out_path or project.out_dir / "views" / f"{default}.html", physics)
+    click.echo(f"{graph.graph['title']}\n{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links "
+               f"→ {project.display(path)}")
+
+
+@main.command()
+@click.option("--period", "periods", multiple=True, metavar="FROM..TO",
+              help="A period to measure, e.g. 2025-02-01..2025-06-30; repeat to compare periods "
+                   "(default: the meetings' span cut in two at the middle meeting).")
+@click.option("--seed", default=42, show_default=True, help="Seed of the Louvain community detection.")
+@click.option("--top", default=15, show_default=True, help="Rows of each table to print (the CSV files have all).")
+@backend_option
+@root_option
+def analyze(periods, seed, top, backend, root) -> None:
+    """Centralities, communities, attendance consistency and changes between periods.
+
+    Works on the co-attendance network (participants linked by meetings attended
+    together): degree, betweenness and eigenvector centrality, Louvain communities with a
+    fixed seed, and each member's share of its coalition's meetings attended since
+    joining. Prints the tables and writes out/analysis/metrics.csv, changes.csv and
+    metrics.nq, the named graph graph:metrics that every query of this build then sees.
+
+    \b
+    Examples:
+      coalition-kg analyze
+      coalition-kg analyze --period 2025-02-01..2025-06-30 --period 2025-07-01..2026-01-31
+      coalition-kg sparql 'PREFIX ckg: <https://w3id.org/coalition-kg/ontology#>
+        SELECT ?who ?value WHERE { ?m ckg:measuredEntity ?who ; ckg:eigenvectorCentrality ?value }
+        ORDER BY DESC(?value) LIMIT 5'
+    """
+    from .analysis import Period, analyze as run_analysis, write as write_analysis
+    from .api import dataset_path
+
+    project = Project.find(root)
+    kg = _open(root, backend)
+    try:
+        chosen = [Period.parse(p) for p in periods]
+    except ScopeError as exc:
+        raise click.UsageError(str(exc)) from None
+    result = run_analysis(Facts.load(kg), dataset_path(project), chosen, seed)
+    for period in result.periods:
+        rows = [r for r in result.metrics if r["period"] == period.name]
+        click.echo(f"Co-attendance metrics, {period.name} ({len(rows)} participants; top {min(top, len(rows))} "
+                   "by eigenvector centrality):")
+        click.echo(tables.table(["entity", "name", "degree", "betweenness", "eigenvector", "community",
+                                 "attended", "since joining", "consistency"],
+                                [[str(r[k]) for k in ("entity", "name", "degree", "betweenness", "eigenvector",
+                                                      "community", "attended", "since_joining", "consistency")]
+                                 for r in rows[:top]]))
+    if result.changes:
+        click.echo(f"Changes between periods (top {min(top, len(result.changes))} by change of eigenvector "
+                   "centrality):")
+        click.echo(tables.table(["entity", "name", "degree", "betweenness", "eigenvector", "consistency", "note"],
+                                [[str(r[k]) for k in ("entity", "name", "degree_change", "betweenness_change",
+                                                      "eigenvector_change", "consistency_change", "note")]
+                                 for r in result.changes[:top]]))
+    paths = write_analysis(result, project.out_dir / "analysis")
+    click.echo("Written: " + ", ".join(project.display(p) for p in paths) + " (named graph graph:metrics)")
+
+
+@main.command("export")
+@click.option("--view", "view_name", type=click.Choice(VIEW_NAMES), default=None,
+              help="Export only this view's selection (default: the whole graph).")
+@click.argument("reference", required=False)
+@scope_options
+@click.option("--format", "formats", multiple=True, type=click.Choice(["graphml", "gexf", "csv", "rdf"]),
+              help="graphml/gexf (Gephi, Cytoscape), csv (nodes and edges), rdf (the build's formats); "
+                   "repeat for several (default: all).")
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write into (default: out/exports/).")
+@backend_option
+@root_option
+def export_command(view_name, reference, as_of, start, end, series, strong_only, formats, folder, backend,
+                   root) -> None:
+    """Write the graph, or one view's selection, for Gephi, Cytoscape, spreadsheets and RDF tools.
+
+    The whole graph is every participation, representation, pledge and signature as an
+    edge between entities, with all their attributes (claim, sources, first source,
+    weak-only, contested, dates, capacities, quantities, conditions). With --view, the
+    same nodes and edges as that view, with the same date, series and source options; RDF
+    then holds the triples of those entities and claims and the evidence of the claims.
+
+    \b
+    Examples:
+      coalition-kg export                                   # everything, every format
+      coalition-kg export --view commitments --format gexf --as-of 2025-12-31
+      coalition-kg export --view ego FRA --format graphml --format csv --out fra/
+    """
+    from .interchange import FORMATS, NETWORK_FORMATS, write_network, write_rdf
+
+    project = Project.find(root)
+    kg = _open(root, backend)
+    if reference and view_name != "ego":
+        raise click.UsageError("REFERENCE goes with --view ego")
+    graph = _network(kg, view_name or "everything", reference, as_of, start, end, series, strong_only)
+    folder = folder or project.out_dir / "exports"
+    stem = graph.graph["name"] if view_name else "graph"
+    whole = not (view_name or as_of or start or end or series or strong_only)
+    written = []
+    for fmt in formats or FORMATS:
+        if fmt in NETWORK_FORMATS:
+            written += write_network(graph, folder, stem, fmt)
+        else:
+            written += write_rdf(project.out_dir / "graph", folder, None if whole else graph, stem)
+    click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
+               f"({graph.graph.get('title', stem)})")
+    for path in written:
+        click.echo(f"  {project.display(path)}")
+
+
+@main.command()
+@click.argument("name", type=click.Choice([*VIEW_NAMES, "timeline"]))
+@click.argument("reference", required=False)
+@scope_options
+@click.option("--out", "png", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PNG (default: out/images/NAME.png).")
+@click.option("--size", default="1600x1000", show_default=True, help="Width x height of a view's screenshot.")
+@backend_option
+@root_option
+def image(name, reference, as_of, start, end, series, strong_only, png, size, backend, root) -> None:
+    """A PNG for reports: a view as headless Chromium draws it, or the timeline.
+
+    The timeline (matplotlib) shows membership growth above the number of participants
+    present at each meeting, coloured by meeting series. Views need Chromium
+    (scripts/install-system-deps installs it).
+
+    \b
+    Examples:
+      coalition-kg image coalition --out docs/coalition.png
+      coalition-kg image timeline --out docs/timeline.png
+    """
+    from .browser import BrowserMissing
+    from .images import screenshot, timeline
+    from .views import write
+
+    project = Project.find(root)
+    kg = _open(root, backend)
+    png = png or project.out_dir / "images" / f"{name}.png"
+    if name == "timeline":
+        try:
+            scope = Scope(as_of=as_of, start=start, end=end, series=series, strong_only=strong_only)
+        except ScopeError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"timeline → {project.display(timeline(Facts.load(kg), png, scope))}")
+        return
+    width, _, height = size.partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise click.UsageError(f"--size is WIDTHxHEIGHT in pixels, e.g. 1600x1000, not {size!r}")
+    graph = _network(kg, name, reference, as_of, start, end, series, strong_only)
+    page = write(graph, project.out_dir / "views" / f"{png.stem}.html")
+    try:
+        click.echo(f"{graph.graph['title']} → {project.display(screenshot(page, png, int(width), int(height)))}")
+    except BrowserMissing as exc:
+        raise click.UsageError(str(exc)) from None

@@ -131,3 +131,16 @@ def replace_folder(target: Path, fill) -> None:
             os.rename(target, retired)
         os.rename(staging, target)
         shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write to; it replaces ``target`` only once the
+    block ends without an error, so a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        yield partial
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -32,6 +32,7 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
 CURATED_GRAPH = GRAPH["curated"]
 INFERRED_GRAPH = GRAPH["inferred"]
+METRICS_GRAPH = GRAPH["metrics"]  # written by `analyze` beside the build, see analysis.py
 
 # Kinds of instance IRI: ``id/<kind>/<key>``. The prefix of each is its kind name, so
 # ``state:FRA`` is ``https://w3id.org/coalition-kg/id/state/FRA``.
@@ -39,6 +40,7 @@ ID_KINDS = (
     "state", "org", "coalition", "person", "office", "office-term", "place", "meeting",
     "participation", "membership", "declaration", "provision", "signature", "pledge",
     "statement", "claim", "evidence", "source", "publisher",
+    "analysis", "measurement",
 )
 
 CONCEPT_SCHEMES = (
