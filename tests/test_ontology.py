@@ -82,7 +82,7 @@ def outcome(turtle_files: list[Path], workdir: Path) -> object:
 CLASSES = {
     "Agent", "State", "InternationalOrganization", "Coalition", "MultinationalForce", "Person", "Publisher",
     "Office", "Place", "Meeting", "Document", "Declaration", "Source", "Provision", "Claim", "Participation",
-    "Signature", "Pledge", "Statement", "Membership", "OfficeTerm", "AttributeClaim", "Evidence",
+    "Signature", "Pledge", "Statement", "Membership", "OfficeTerm", "AttributeClaim", "WikidataLink", "Evidence",
 }
 OBJECT_PROPERTIES = {
     "sameCommitmentAs", "latestVersion", "sourceVersion", "holdsOffice",
