@@ -145,7 +145,7 @@ def test_two_confirmed_candidates_are_reported_for_review_not_guessed(kitchen_si
 def test_people_without_a_matching_label_are_reported(kitchen_sink, standin):
     report = refresh(kitchen_sink, standin)
     assert review(report)["person/volodymyr-zelensky"]["reason"] == (
-        "no Wikidata item has the label or alias 'Volodymyr Zelensky' / 'Zelenskyy'")
+        "no Wikidata item has the label or alias 'Volodymyr Zelensky'")   # surnames alone are not looked up
     text = run(kitchen_sink, "link").stdout
     assert "To review (not linked, never guessed):" in text
     assert "person:keir-starmer" in text and "Q900000002, Q900000003" in text
@@ -282,6 +282,22 @@ def test_link_without_a_snapshot_says_how_to_make_one(kitchen_sink):
     assert result.exit_code == 2
     assert "no Wikidata snapshot at graph/reference/wikidata.yaml" in result.output
     assert "coalition-kg link --refresh" in result.output
+
+
+def test_an_endpoint_without_refresh_is_a_usage_error(kitchen_sink):
+    result = run(kitchen_sink, "link", "--endpoint", "http://127.0.0.1:9/sparql")
+    assert result.exit_code == 2 and "--endpoint is used with --refresh only" in result.output
+
+
+def test_a_hand_edited_snapshot_item_is_refused_with_its_line(kitchen_sink, standin):
+    refresh(kitchen_sink, standin)
+    path = kitchen_sink.graph_dir / "reference" / "wikidata.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("value: Q7184, start: '1949'", "value: NATO, start: '1949'"), encoding="utf-8")
+    line = next(n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if l.startswith("  Q142:"))
+    result = run(kitchen_sink, "link")
+    assert result.exit_code == 1
+    assert f"graph/reference/wikidata.yaml:{line}: Q142: statement 3: expected property (P…) and value (Q…)" in result.stderr
 
 
 def test_a_broken_snapshot_stops_the_build_with_file_line_and_field(kitchen_sink, standin):

@@ -78,6 +78,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(429, b"Too many requests", "text/plain", {"Retry-After": "1"}) if count == 1 else self.reply(200, RESULTS)
         elif scenario == "busy-always":
             self.reply(429, b"Too many requests", "text/plain", {"Retry-After": "1"})
+        elif scenario == "busy-without-retry-after":
+            self.reply(429, b"Too many requests", "text/plain") if count == 1 else self.reply(200, RESULTS)
         elif scenario == "busy-for-an-hour":
             self.reply(429, b"Too many requests", "text/plain", {"Retry-After": "3600"})
         elif scenario == "error-once":
@@ -133,6 +135,12 @@ def test_a_429_is_retried_after_the_seconds_retry_after_asks(endpoint):
     assert client(endpoint.url("busy-once")).select(QUERY)
     first, second = endpoint.seen("busy-once")
     assert second["time"] - first["time"] >= 1.0
+
+
+def test_a_429_without_retry_after_waits_the_client_s_busy_wait(endpoint):
+    assert client(endpoint.url("busy-without-retry-after"), busy_wait=0.5).select(QUERY)
+    first, second = endpoint.seen("busy-without-retry-after")
+    assert second["time"] - first["time"] >= 0.5
 
 
 def test_429_retries_are_bounded_and_the_error_says_why(endpoint):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,8 +101,9 @@ def entities(data: Data) -> list[Entity]:
     for person in data.records("reference/people.yaml"):
         terms = [Term(offices[t["office"].key]["wikidata"], t["office"].key, t.get("start"), t.get("end"))
                  for t in person.get("terms", []) if "wikidata" in offices[t["office"].key]]
-        found.append(Entity("person", person["id"], person["name"],
-                            _unique([person["name"], *person.get("aliases", [])]),
+        # A surname alone ("Costa") names hundreds of items: people are looked up by full names.
+        full_names = [person["name"], *(a for a in person.get("aliases", []) if " " in a.strip())]
+        found.append(Entity("person", person["id"], person["name"], _unique(full_names),
                             person.get("wikidata"), _status(person), terms))
     return found
 
@@ -134,7 +136,8 @@ def _batches(items: list[str]) -> Iterable[list[str]]:
 def refresh(project: Project, data: Data, client: WikidataClient, today: dt.date | None = None) -> dict:
     """Ask ``client``'s endpoint about every entity; return the snapshot (see ``write_snapshot``)."""
     templates = wikidata_queries(project)
-    names = sorted({name for entity in entities(data) for name in entity.names})
+    ours = entities(data)
+    names = sorted({name for entity in ours for name in entity.names})
     snapshot_names: dict[str, list[str]] = {name: [] for name in names}
     for batch in _batches(names):
         query = templates["candidates"].replace("{values}", _values(Literal(n, lang="en").n3() for n in batch))
@@ -143,7 +146,7 @@ def refresh(project: Project, data: Data, client: WikidataClient, today: dt.date
             if qid and qid not in snapshot_names[row["name"]["value"]]:
                 snapshot_names[row["name"]["value"]].append(qid)
     wanted = {q for found in snapshot_names.values() for q in found}
-    wanted |= {e.curated for e in entities(data) if e.curated}
+    wanted |= {e.curated for e in ours if e.curated}
     items: dict[str, dict] = {}
     for batch in _batches(sorted(wanted, key=_qid_number)):
         values = _values(f"wd:{q}" for q in batch)
@@ -258,9 +261,36 @@ def read_snapshot(project: Project) -> dict | None:
                 if qid not in snapshot["items"]:
                     problems.append(Problem(shown, snapshot["names"].key_lines.get(name), name,
                                             f"{qid!r} is not one of the items"))
+        for qid, item in snapshot["items"].items():
+            line = snapshot["items"].key_lines.get(qid)
+            problems += [Problem(shown, line, str(qid), message) for message in _item_problems(qid, item)]
     if problems:
         raise DataError(problems)
     return snapshot
+
+
+_ID = {"Q": re.compile(r"Q[1-9][0-9]*"), "P": re.compile(r"P[1-9][0-9]*")}
+_PARTIAL_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _item_problems(qid: object, item: object) -> list[str]:
+    """What is wrong with one item of the snapshot (a hand edit, a truncated file), in words."""
+    if not isinstance(qid, str) or not _ID["Q"].fullmatch(qid):
+        return [f"expected a QID such as Q142 as item key, got {qid!r}"]
+    if not isinstance(item, dict):
+        return ["expected a mapping (labels, types, statements, …)"]
+    problems = []
+    if not all(isinstance(t, str) and _ID["Q"].fullmatch(t) for t in item.get("types", [])):
+        problems.append("types: expected a list of QIDs")
+    if not isinstance(item.get("labels", {}), dict):
+        problems.append("labels: expected a mapping of language to label")
+    for number, statement in enumerate(item.get("statements", []), start=1):
+        if (not isinstance(statement, dict) or not _ID["P"].fullmatch(str(statement.get("property")))
+                or not _ID["Q"].fullmatch(str(statement.get("value")))):
+            problems.append(f"statement {number}: expected property (P…) and value (Q…)")
+        elif not all(_PARTIAL_DATE.fullmatch(str(statement[k])) for k in ("start", "end") if k in statement):
+            problems.append(f"statement {number}: start and end must be dates like 2025, 2025-05 or 2025-05-06")
+    return problems
 
 
 # -- step 2: decide the links ----------------------------------------------------------------

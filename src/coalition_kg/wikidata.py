@@ -9,8 +9,9 @@ or a Java stack trace). So this client:
   metadata, plus an optional contact of the person running it);
 - sends one request at a time (a lock shared by every client in the process);
 - gives up on a request after ``timeout`` seconds;
-- waits as long as ``Retry-After`` says after a 429 (up to ``max_wait``), and backs off
-  exponentially after a 5xx or a timeout, for at most ``retries`` retries;
+- waits as long as ``Retry-After`` says after a 429 (up to ``max_wait``; a minute when the
+  header is missing), and backs off exponentially after a 5xx or a timeout, for at most
+  ``retries`` retries;
 - treats a 200 whose body is not SPARQL JSON results as an error;
 - caches every good response on disk, keyed by a hash of endpoint and query, so asking
   again costs nothing and a refresh can be resumed offline.
@@ -76,6 +77,7 @@ class WikidataClient:
     retries: int = 4
     max_wait: float = 300.0        # a Retry-After longer than this is not waited for
     backoff: float = 2.0           # first wait after a 5xx or a timeout; doubles each time
+    busy_wait: float = 60.0        # wait after a 429 that gives no Retry-After
     contact: str | None = None
     sleep: Callable[[float], None] = time.sleep
     requests_sent: int = field(default=0, init=False)
@@ -121,7 +123,7 @@ class WikidataClient:
                         if asked is not None and asked > self.max_wait:
                             raise WikidataError(f"{self.endpoint} answered 429 Too Many Requests and asks to wait "
                                                 f"{asked:.0f} s (more than {self.max_wait:.0f} s); try later") from None
-                        delay = asked if asked is not None else wait
+                        delay = asked if asked is not None else max(wait, self.busy_wait)
                         problem = f"429 Too Many Requests (Retry-After: {exc.headers.get('Retry-After')})"
                     elif exc.code >= 500:
                         delay, problem = wait, f"HTTP {exc.code}"
