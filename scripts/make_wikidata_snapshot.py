@@ -4,9 +4,9 @@ The machines this project is built and tested on reach no Wikidata. So the shipp
 (graph/reference/wikidata.yaml) is made by the real client and the real queries, sent to an
 Oxigraph server on loopback that serves a Wikidata-shaped stand-in:
 
-- the states and organisations whose QID graph/reference/ marks well-known or verified, with
-  their names as labels and aliases, their ISO codes, and their type (sovereign state and
-  country; international organisation);
+- the states, organisations and offices whose QID graph/reference/ marks well-known or
+  verified, with their names as labels and aliases, their ISO codes, and their type
+  (sovereign state and country; international organisation; position);
 - scripts/wikidata-standin/facts.ttl: people, positions held, heads of state and government,
   NATO and EU memberships, each with where it was checked;
 - scripts/wikidata-standin/labels.ttl: country names in seven languages (Unicode CLDR).
@@ -38,15 +38,16 @@ from coalition_kg.project import Project
 ROOT = Path(__file__).resolve().parents[1]
 STANDIN = ROOT / "scripts" / "wikidata-standin"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
-SOVEREIGN_STATE, COUNTRY, INTERNATIONAL_ORGANIZATION = WD.Q3624078, WD.Q6256, WD.Q484652
+SOVEREIGN_STATE, COUNTRY, INTERNATIONAL_ORGANIZATION, POSITION = WD.Q3624078, WD.Q6256, WD.Q484652, WD.Q4164871
 
 
 def curated_items(project: Project) -> Graph:
-    """The states and organisations whose QIDs are well-known or verified, as Wikidata would show them."""
+    """The states, organisations and offices whose QIDs are well-known or verified, as Wikidata would show them."""
     data = load_data(project)
     graph = Graph()
     for name, types in (("reference/states.yaml", (COUNTRY, SOVEREIGN_STATE)),
-                        ("reference/organizations.yaml", (INTERNATIONAL_ORGANIZATION,))):
+                        ("reference/organizations.yaml", (INTERNATIONAL_ORGANIZATION,)),
+                        ("reference/offices.yaml", (POSITION,))):
         for record in data.records(name):
             if record.get("wikidata") is None or record["wikidata_status"].key not in CURATED_STATUSES:
                 continue

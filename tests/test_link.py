@@ -212,6 +212,8 @@ def test_the_build_puts_links_and_wikidata_s_statements_in_their_own_graph_with_
     assert ask(f"""ASK {{ GRAPH {graph} {{ <{WD.Q142}> <http://www.wikidata.org/prop/P35> ?st .
         ?st <http://www.wikidata.org/prop/statement/P35> <{WD.Q3052772}> ;
             <http://www.wikidata.org/prop/qualifier/P580> "2017-05-14"^^<{XSD_DATE}> }} }}""")
+    # the items statements point to are named, even when not linked themselves (NATO is not in the kitchen sink)
+    assert ask(f'ASK {{ GRAPH {graph} {{ <{WD.Q7184}> <http://www.w3.org/2000/01/rdf-schema#label> "NATO"@en }} }}')
     # the deprecated statement of the stand-in is not mirrored
     assert not ask(f"""ASK {{ ?st <http://www.wikidata.org/prop/qualifier/P580> "2025-05-01"^^<{XSD_DATE}> }}""")
     stats = json.loads(run(kitchen_sink, "stats", "--format", "json").stdout)

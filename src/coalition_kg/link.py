@@ -18,7 +18,8 @@ Two steps, so that everything works offline:
 The build (``add_to_dataset``) turns the links and the snapshot into the named graph
 ``graph:wikidata``: ``owl:sameAs`` links, each an attribute claim whose evidence names
 the method and the snapshot (with its retrieval date) as source, and Wikidata's own
-statements about the linked items in Wikidata's vocabulary (``p:``, ``ps:``, ``pq:``).
+statements about the linked items in Wikidata's vocabulary (``p:``, ``ps:``, ``pq:``),
+with the labels of the items those statements name (heads of state, offices, organisations).
 Disagreements with the curated data are reported by ``queries/wikidata-disagreements.rq``,
 never resolved by overwriting.
 """
@@ -154,6 +155,11 @@ def refresh(project: Project, data: Data, client: WikidataClient, today: dt.date
             _add_label_row(items.setdefault(_qid(row["item"]["value"]), {}), row)
         for row in client.select(templates["statements"].replace("{values}", values)):
             _add_statement_row(items.setdefault(_qid(row["item"]["value"]), {}), row)
+    # The items the statements point to (heads of state, offices, organisations), for their names.
+    mentioned = {s["value"] for item in list(items.values()) for s in item.get("statements", [])} - set(items)
+    for batch in _batches(sorted(mentioned, key=_qid_number)):
+        for row in client.select(templates["labels"].replace("{values}", _values(f"wd:{q}" for q in batch))):
+            _add_label_row(items.setdefault(_qid(row["item"]["value"]), {}), row)
     return {
         "retrieved": (today or dt.date.today()).isoformat(),
         "endpoint": client.endpoint,
@@ -416,9 +422,12 @@ def add_to_dataset(data: Data, dataset: Dataset) -> Reconciliation | None:
         graph.add((claim, CKG.claimProperty, OWL.sameAs))
         graph.add((claim, CKG.claimValue, WD[link.qid]))
         _evidence(graph, claim, source, link.method)
-    for qid in sorted({link.qid for link in result.links}, key=_qid_number):
-        if qid in snapshot["items"]:
-            _mirror(graph, qid, snapshot["items"][qid], source)
+    items = snapshot["items"]
+    linked = sorted({link.qid for link in result.links if link.qid in items}, key=_qid_number)
+    for qid in linked:
+        _mirror(graph, qid, items[qid], source)
+    for qid in {s["value"] for q in linked for s in items[q].get("statements", [])} & set(items):
+        _mirror_labels(graph, qid, items[qid])
     return result
 
 
@@ -433,8 +442,7 @@ def _evidence(graph, node: URIRef, source: URIRef, method: str) -> None:
 def _mirror(graph, qid: str, item: dict, source: URIRef) -> None:
     """Wikidata's statements about one item, in Wikidata's own vocabulary."""
     node = WD[qid]
-    for language, label in sorted(item.get("labels", {}).items()):
-        graph.add((node, RDFS.label, Literal(label, lang=language or None)))
+    _mirror_labels(graph, qid, item)
     for type_qid in item.get("types", []):
         graph.add((node, WDT.P31, WD[type_qid]))
     for key, prop in (("iso3", WDT.P298), ("iso2", WDT.P297)):
@@ -450,6 +458,11 @@ def _mirror(graph, qid: str, item: dict, source: URIRef) -> None:
             if key in statement:
                 graph.add((stmt, qualifier, PartialDate(statement[key]).literal()))
         _evidence(graph, stmt, source, "wikidata")
+
+
+def _mirror_labels(graph, qid: str, item: dict) -> None:
+    for language, label in item.get("labels", {}).items():
+        graph.add((WD[qid], RDFS.label, Literal(label, lang=language or None)))
 
 
 def by_kind(reconciliation: Reconciliation) -> dict[str, dict[str, int]]:
