@@ -13,7 +13,6 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -143,39 +142,23 @@ def test_a_429_without_retry_after_waits_the_client_s_busy_wait(endpoint):
     assert second["time"] - first["time"] >= 0.5
 
 
-def test_429_retries_are_bounded_and_the_error_says_why(endpoint):
-    with pytest.raises(WikidataError, match=r"failed 3 times; last: 429 Too Many Requests \(Retry-After: 1\)"):
-        client(endpoint.url("busy-always")).select(QUERY)
-    assert len(endpoint.seen("busy-always")) == 3
-
-
-def test_a_retry_after_longer_than_the_client_will_wait_stops_at_once(endpoint):
-    with pytest.raises(WikidataError, match=r"asks to wait 3600 s"):
-        client(endpoint.url("busy-for-an-hour"), max_wait=60).select(QUERY)
-    assert len(endpoint.seen("busy-for-an-hour")) == 1
-
-
 def test_a_server_error_is_retried_with_backoff(endpoint):
     assert client(endpoint.url("error-once")).select(QUERY)
     assert len(endpoint.seen("error-once")) == 2
 
 
-def test_a_server_that_stays_down_is_an_error_after_the_retries(endpoint):
-    with pytest.raises(WikidataError, match=r"failed 3 times; last: HTTP 503"):
-        client(endpoint.url("unavailable")).select(QUERY)
-    assert len(endpoint.seen("unavailable")) == 3
-
-
-def test_a_malformed_query_is_not_retried(endpoint):
-    with pytest.raises(WikidataError, match=r"refused the query|HTTP 400"):
-        client(endpoint.url("bad-query")).select(QUERY)
-    assert len(endpoint.seen("bad-query")) == 1
-
-
-def test_a_slow_answer_times_out_and_is_an_error(endpoint):
-    with pytest.raises(WikidataError, match=r"no answer within 0.3 s"):
-        client(endpoint.url("slow"), timeout=0.3, retries=1).select(QUERY)
-    assert len(endpoint.seen("slow")) == 2
+@pytest.mark.parametrize("scenario, options, message, requests", [
+    ("busy-always", {}, r"failed 3 times; last: 429 Too Many Requests \(Retry-After: 1\)", 3),
+    ("busy-for-an-hour", {"max_wait": 60}, r"asks to wait 3600 s \(more than 60 s\)", 1),
+    ("unavailable", {}, r"failed 3 times; last: HTTP 503", 3),
+    ("bad-query", {}, r"refused the query|HTTP 400", 1),
+    ("slow", {"timeout": 0.3, "retries": 1}, r"no answer within 0.3 s", 2),
+], ids=["429-retries-are-bounded", "retry-after-too-long-stops-at-once", "5xx-retries-are-bounded",
+        "bad-query-is-not-retried", "slow-answer-times-out"])
+def test_a_request_that_keeps_failing_is_an_error_that_says_why(endpoint, scenario, options, message, requests):
+    with pytest.raises(WikidataError, match=message):
+        client(endpoint.url(scenario), **options).select(QUERY)
+    assert len(endpoint.seen(scenario)) == requests
 
 
 @pytest.mark.parametrize("scenario", ["html-notice", "truncated", "json-without-results"])

@@ -320,32 +320,28 @@ class Reconciliation:
     links: list[Link] = field(default_factory=list)
     review: list[Review] = field(default_factory=list)
 
-    def link_of(self, entity: Entity) -> Link | None:
-        return next((link for link in self.links if link.entity is entity), None)
-
 
 def reconcile(data: Data, snapshot: dict) -> Reconciliation:
     """Decide each entity's link from the snapshot alone (see the module docstring)."""
     result = Reconciliation()
-    items = snapshot["items"]
     for entity in entities(data):
         candidates = sorted({q for name in entity.names for q in snapshot["names"].get(name, [])}, key=_qid_number)
-        confirmed, why = _confirm(entity, candidates, items)
-        if len(confirmed) == 1:
-            method = "label+position-held" if entity.kind == "person" else "label+type"
-            result.links.append(Link(entity, confirmed[0], method))
-        elif entity.curated and entity.curated_status in CURATED_STATUSES and (
-                not confirmed or entity.curated in confirmed):
-            result.links.append(Link(entity, entity.curated, "curated"))
-        elif confirmed:
-            result.review.append(Review(entity, f"ambiguous: {len(confirmed)} candidates {why}", tuple(confirmed)))
-        else:
-            result.review.append(Review(entity, why, tuple(candidates)))
-        if result.review and result.review[-1].entity is entity and entity.curated and entity.curated not in candidates:
-            last = result.review.pop()
-            result.review.append(Review(entity, f"{last.reason}; the curated {entity.curated} "
-                                        f"({entity.curated_status}) is not a candidate", last.candidates))
+        decision = _decide(entity, candidates, snapshot["items"])
+        (result.links if isinstance(decision, Link) else result.review).append(decision)
     return result
+
+
+def _decide(entity: Entity, candidates: list[str], items: dict) -> Link | Review:
+    """A link when exactly one candidate is confirmed (or a trusted curated QID), else a review."""
+    confirmed, why = _confirm(entity, candidates, items)
+    if len(confirmed) == 1:
+        return Link(entity, confirmed[0], "label+position-held" if entity.kind == "person" else "label+type")
+    if entity.curated and entity.curated_status in CURATED_STATUSES and (not confirmed or entity.curated in confirmed):
+        return Link(entity, entity.curated, "curated")
+    reason = f"ambiguous: {len(confirmed)} candidates {why}" if confirmed else why
+    if entity.curated and entity.curated not in candidates:
+        reason += f"; the curated {entity.curated} ({entity.curated_status}) is not a candidate"
+    return Review(entity, reason, tuple(confirmed or candidates))
 
 
 def _confirm(entity: Entity, candidates: list[str], items: dict) -> tuple[list[str], str]:

@@ -108,39 +108,43 @@ class WikidataClient:
 
     def _fetch(self, query: str) -> bytes:
         """One request, retried on 429, 5xx and timeouts as the endpoint asks; the raw body."""
-        wait = self.backoff
-        problem = ""
+        backoff, problem = self.backoff, ""
         for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(delay)
             with _ONE_AT_A_TIME:
                 self.requests_sent += 1
-                try:
-                    return self._request(query)
-                except urllib.error.HTTPError as exc:
-                    if exc.code == 429:
-                        asked = retry_after(exc.headers.get("Retry-After"))
-                        if asked is not None and asked > self.max_wait:
-                            raise WikidataError(f"{self.endpoint} answered 429 Too Many Requests and asks to wait "
-                                                f"{asked:.0f} s (more than {self.max_wait:.0f} s); try later") from None
-                        delay = asked if asked is not None else max(wait, self.busy_wait)
-                        problem = f"429 Too Many Requests (Retry-After: {exc.headers.get('Retry-After')})"
-                    elif exc.code >= 500:
-                        delay, problem = wait, f"HTTP {exc.code}"
-                    else:
-                        raise WikidataError(f"{self.endpoint} answered HTTP {exc.code}: {_text(exc)}") from None
-                except EndPointInternalError:  # SPARQLWrapper's own exception for HTTP 500
-                    delay, problem = wait, "HTTP 500"
-                except (TimeoutError, socket.timeout):
-                    delay, problem = wait, f"no answer within {self.timeout:g} s"
-                except urllib.error.URLError as exc:
-                    if not isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                        raise WikidataError(f"cannot reach {self.endpoint}: {exc.reason}") from None
-                    delay, problem = wait, f"no answer within {self.timeout:g} s"
-                except SPARQLWrapperException as exc:
-                    raise WikidataError(f"{self.endpoint} refused the query: {exc}") from None
-            wait *= 2
+                body, delay, problem = self._attempt(query, backoff)
+            if body is not None:
+                return body
+            if attempt < self.retries:
+                self.sleep(delay)
+            backoff *= 2
         raise WikidataError(f"{self.endpoint} failed {self.retries + 1} times; last: {problem}")
+
+    def _attempt(self, query: str, backoff: float) -> tuple[bytes | None, float, str]:
+        """The body of one request, or how long to wait before trying again and why."""
+        try:
+            return self._request(query), 0.0, ""
+        except urllib.error.HTTPError as exc:
+            if exc.code == 429:
+                asked = retry_after(exc.headers.get("Retry-After"))
+                if asked is not None and asked > self.max_wait:
+                    raise WikidataError(f"{self.endpoint} answered 429 Too Many Requests and asks to wait "
+                                        f"{asked:.0f} s (more than {self.max_wait:.0f} s); try later") from None
+                return (None, asked if asked is not None else max(backoff, self.busy_wait),
+                        f"429 Too Many Requests (Retry-After: {exc.headers.get('Retry-After')})")
+            if exc.code >= 500:
+                return None, backoff, f"HTTP {exc.code}"
+            raise WikidataError(f"{self.endpoint} answered HTTP {exc.code}: {_text(exc)}") from None
+        except EndPointInternalError:  # SPARQLWrapper's own exception for HTTP 500
+            return None, backoff, "HTTP 500"
+        except (TimeoutError, socket.timeout):
+            return None, backoff, f"no answer within {self.timeout:g} s"
+        except urllib.error.URLError as exc:
+            if not isinstance(exc.reason, (TimeoutError, socket.timeout)):
+                raise WikidataError(f"cannot reach {self.endpoint}: {exc.reason}") from None
+            return None, backoff, f"no answer within {self.timeout:g} s"
+        except SPARQLWrapperException as exc:
+            raise WikidataError(f"{self.endpoint} refused the query: {exc}") from None
 
     def _request(self, query: str) -> bytes:
         wrapper = SPARQLWrapper(self.endpoint, agent=self.agent)
