@@ -216,6 +216,8 @@ def test_the_build_puts_links_and_wikidata_s_statements_in_their_own_graph_with_
     assert ask(f'ASK {{ GRAPH {graph} {{ <{WD.Q7184}> <http://www.w3.org/2000/01/rdf-schema#label> "NATO"@en }} }}')
     # the deprecated statement of the stand-in is not mirrored
     assert not ask(f"""ASK {{ ?st <http://www.wikidata.org/prop/qualifier/P580> "2025-05-01"^^<{XSD_DATE}> }}""")
+    explained = run(kitchen_sink, "explain", "FRA").stdout
+    assert explained.count("[graph:wikidata] owl:sameAs: wd:Q142 (France)") == 1, "one line per link, not per language"
     stats = json.loads(run(kitchen_sink, "stats", "--format", "json").stdout)
     assert stats["claims_without_evidence"] == 0
     assert run(kitchen_sink, "validate").exit_code == 0
