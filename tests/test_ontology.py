@@ -83,7 +83,7 @@ CLASSES = {
     "NetworkMeasurement",
     "Agent", "State", "InternationalOrganization", "Coalition", "MultinationalForce", "Person", "Publisher",
     "Office", "Place", "Meeting", "Document", "Declaration", "Source", "Provision", "Claim", "Participation",
-    "Signature", "Pledge", "Statement", "Membership", "OfficeTerm", "AttributeClaim", "Evidence",
+    "Signature", "Pledge", "Statement", "Membership", "OfficeTerm", "AttributeClaim", "WikidataLink", "Evidence",
 }
 OBJECT_PROPERTIES = {
     "measuredEntity",

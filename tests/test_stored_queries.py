@@ -31,6 +31,8 @@ from coalition_kg.queries import QueryError
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
+# Federated examples (`# requires: network`) call Wikidata; tests/test_link.py runs them against a stand-in.
+OFFLINE_QUERY_FILES = [path for path in QUERY_FILES if queries.parse(path).offline]
 ID = "https://w3id.org/coalition-kg/id/"
 CONCEPT = "https://w3id.org/coalition-kg/concept/"
 COW = "coalition-of-the-willing"
@@ -196,12 +198,17 @@ def test_every_stored_query_has_a_header_and_its_parameters_are_query_variables(
             queries.convert(param, param.default)  # a default must be a valid value
 
 
-@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+# Queries whose right answer on the shipped data is no rows, and where a real answer is tested.
+MAY_BE_EMPTY = {"wikidata-disagreements": "the shipped snapshot agrees with the curated data; "
+                                          "tests/test_link.py finds a disagreement in the kitchen sink"}
+
+
+@pytest.mark.parametrize("path", OFFLINE_QUERY_FILES, ids=lambda p: p.stem)
 def test_every_stored_query_answers_with_its_defaults_and_both_stores_agree(path: Path, shipped_kgs):
     answers = {backend: ask(kg, path.stem) for backend, kg in shipped_kgs.items()}
     assert len(answers) >= 2, "compare at least two backends"
     (first_backend, first), *others = answers.items()
-    assert len(first) > 0, f"{path.stem} has no answer on the shipped data"
+    assert len(first) > 0 or path.stem in MAY_BE_EMPTY, f"{path.stem} has no answer on the shipped data"
     for backend, rows in others:
         assert rows.variables == first.variables
         assert plain(rows) == plain(first), f"{backend} and {first_backend} disagree on {path.stem}"

@@ -27,6 +27,7 @@ from .documents import Rules, read_document
 from .extract import extract
 from .extracted import DocumentWriter
 from .lexicon import build_lexicon
+from .link import add_to_dataset as add_wikidata
 from .namespaces import (
     CKG, CURATED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, concept, iri, short_hash, slugify, source_graph,
 )
@@ -67,6 +68,7 @@ def build_dataset(data: Data) -> tuple[Dataset, BuildReport]:
     builder.reference()
     builder.curated()
     builder.ingested()
+    add_wikidata(data, dataset)
     report = BuildReport(warnings=builder.warnings, sources={
         source_id: summarise(document, extraction) for source_id, (document, extraction) in builder.extractions.items()})
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):

@@ -226,10 +226,11 @@ def list_queries(root: Path | None, fmt: str) -> None:
     stored = queries.load_all(Project.find(root).queries_dir)
     if fmt == "json":
         click.echo(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
-                                "params": [vars(p) for p in q.params]} for q in stored.values()], indent=2))
+                                "params": [vars(p) for p in q.params], "requires": q.requires}
+                               for q in stored.values()], indent=2))
         return
     for q in stored.values():
-        click.echo(f"{q.name}\n    {q.title}")
+        click.echo(f"{q.name}{'' if q.offline else '  (needs the network)'}\n    {q.title}")
         for p in q.params:
             default = f", default {p.default}" if p.default else ""
             click.echo(f"    --param {p.name}=<{p.type}{default}>  {p.description}")
@@ -606,3 +607,62 @@ def image(name, reference, as_of, start, end, series, strong_only, png, size, ba
         click.echo(f"{graph.graph['title']} → {project.display(screenshot(page, png, int(width), int(height)))}")
     except BrowserMissing as exc:
         raise click.UsageError(str(exc)) from None
+# -- link: Wikidata linking (issue 4) ------------------------------------------------------------
+
+@main.command()
+@click.option("--refresh", is_flag=True,
+              help="Ask the endpoint again (needs the network) and rewrite graph/reference/wikidata.yaml.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="SPARQL endpoint for --refresh (default: https://query.wikidata.org/sparql).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where responses are cached, one file per query (default: out/wikidata-cache).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to wait for one answer.")
+@click.option("--contact", default=None, metavar="TEXT",
+              help="Your contact (mailto:… or a URL), added to the User-Agent as Wikimedia asks.")
+@click.option("--all", "all_links", is_flag=True, help="List every link, not only people's and curated ones.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@root_option
+def link(refresh: bool, endpoint: str | None, cache_dir: Path | None, timeout: float, contact: str | None,
+         all_links: bool, fmt: str, root: Path | None) -> None:
+    """Link states, organisations and people to Wikidata QIDs, and report what needs review.
+
+    Without --refresh, works offline from the snapshot shipped in graph/reference/wikidata.yaml.
+    A link is made only when exactly one Wikidata item is confirmed — by label and type for
+    states and organisations, by label and a position held matching an office term for people;
+    anything else is listed for review, never guessed. Disagreements with the curated data
+    (a QID, an office term's dates) are listed too, and kept as two claims. `build` puts the
+    links (owl:sameAs) and Wikidata's statements into the named graph graph:wikidata.
+
+    \b
+    Examples:
+      coalition-kg link                       # offline, from the shipped snapshot
+      coalition-kg link --refresh --contact mailto:you@example.org
+      coalition-kg link --refresh --endpoint http://localhost:7878/query   # a mirror or stand-in
+    """
+    from .link import link_report, refresh as refresh_snapshot, write_snapshot
+    from .wikidata import WIKIDATA_ENDPOINT, WikidataClient, WikidataError
+
+    project = Project.find(root)
+    try:
+        data = load_data(project)
+        if refresh:
+            client = WikidataClient(endpoint or WIKIDATA_ENDPOINT, cache_dir or project.out_dir / "wikidata-cache",
+                                    timeout=timeout, contact=contact)
+            path = write_snapshot(project, refresh_snapshot(project, data, client))
+            click.echo(f"{project.display(path)}: written from {client.endpoint} "
+                       f"({client.requests_sent} requests, the rest from the cache)", err=True)
+        elif endpoint:
+            raise click.UsageError("--endpoint is used with --refresh only")
+        report = link_report(project, data)
+    except WikidataError as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("The snapshot was not changed; answers received so far are cached for the next try.", err=True)
+        sys.exit(1)
+    except DataError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else report.text(all_links),
+               nl=False)

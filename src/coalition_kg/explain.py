@@ -81,15 +81,17 @@ def _show(term, label) -> str:
     return f"{text} ({label})" if label is not None and str(label) != text else text
 
 
-FACTS = PROLOGUE + """SELECT ?entity ?graph ?p ?o ?label WHERE {
-    GRAPH ?graph { ?entity ?p ?o } OPTIONAL { ?o rdfs:label ?label } } ORDER BY ?graph ?p ?o"""
+# One label per value: ours are plain, Wikidata's items (graph:wikidata) have one per language.
+LABEL = 'FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))'
+FACTS = PROLOGUE + f"""SELECT ?entity ?graph ?p ?o ?label WHERE {{
+    GRAPH ?graph {{ ?entity ?p ?o }} OPTIONAL {{ ?o rdfs:label ?label {LABEL} }} }} ORDER BY ?graph ?p ?o"""
 CLAIMS = PROLOGUE + f"""SELECT ?entity ?claim ?claimType ?role ?p ?o ?label WHERE {{
     ?claim ?role ?entity . {CLAIM}
-    ?claim ?p ?o . FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom)) OPTIONAL {{ ?o rdfs:label ?label }}
+    ?claim ?p ?o . FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom)) OPTIONAL {{ ?o rdfs:label ?label {LABEL} }}
     }} ORDER BY ?claimType ?claim ?p ?o"""
-MENTIONS = PROLOGUE + """SELECT DISTINCT ?entity ?s ?p ?label WHERE {
-    ?s ?p ?entity . OPTIONAL { ?s a ?skip . FILTER(?skip IN (ckg:Claim, ckg:Evidence)) } FILTER(!BOUND(?skip))
-    OPTIONAL { ?s rdfs:label ?label } } ORDER BY ?p ?s"""
+MENTIONS = PROLOGUE + f"""SELECT DISTINCT ?entity ?s ?p ?label WHERE {{
+    ?s ?p ?entity . OPTIONAL {{ ?s a ?skip . FILTER(?skip IN (ckg:Claim, ckg:Evidence)) }} FILTER(!BOUND(?skip))
+    OPTIONAL {{ ?s rdfs:label ?label {LABEL} }} }} ORDER BY ?p ?s"""
 # Oxigraph binds parameters by substitution, which BIND(?entity AS …) does not see; so the
 # entity's own evidence and its claims' evidence are two queries with ?claim bound by patterns.
 _SOURCE_DETAILS = """?evidence ckg:source ?source ; ckg:method ?method .

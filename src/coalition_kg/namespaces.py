@@ -24,6 +24,12 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
+# Wikidata's statement vocabulary, used as is in the mirror graph (graph:wikidata).
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+P = Namespace("http://www.wikidata.org/prop/")
+PS = Namespace("http://www.wikidata.org/prop/statement/")
+PQ = Namespace("http://www.wikidata.org/prop/qualifier/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
@@ -33,6 +39,7 @@ REFERENCE_GRAPH = GRAPH["reference"]
 CURATED_GRAPH = GRAPH["curated"]
 INFERRED_GRAPH = GRAPH["inferred"]
 METRICS_GRAPH = GRAPH["metrics"]  # written by `analyze` beside the build, see analysis.py
+WIKIDATA_GRAPH = GRAPH["wikidata"]   # links to Wikidata and what Wikidata says about the linked items
 
 # Kinds of instance IRI: ``id/<kind>/<key>``. The prefix of each is its kind name, so
 # ``state:FRA`` is ``https://w3id.org/coalition-kg/id/state/FRA``.
@@ -64,6 +71,11 @@ PREFIXES: dict[str, str] = {
     "time": str(TIME),
     "schema": str(SCHEMA),
     "wd": str(WD),
+    "wdt": str(WDT),
+    "p": str(P),
+    "ps": str(PS),
+    "pq": str(PQ),
+    "wikibase": str(WIKIBASE),
     "graph": str(GRAPH),
     # "org" is W3C ORG's prefix, so organisations' IRIs (id/org/EU) use "organization:".
     **{("organization" if kind == "org" else kind): f"{ID}{kind}/" for kind in ID_KINDS},

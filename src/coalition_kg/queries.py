@@ -8,6 +8,9 @@ Each file opens with a comment header::
     # param: date (date, default 2025-12-31): the day on which membership is evaluated
     # param: coalition (coalition, default coalition-of-the-willing): which coalition
 
+A query that calls a remote endpoint (``SERVICE <https://query.wikidata.org/sparql>``) says
+``# requires: network``; tests, benchmarks and ``make run`` leave such queries out.
+
 A parameter is a variable of the query (``?date``). Values given by the user are
 converted to RDF terms of the declared type and bound by the store, never pasted into
 the query text, so a value cannot change what the query does. A value of the wrong type
@@ -50,6 +53,11 @@ class StoredQuery:
     description: str
     text: str
     params: list[Parameter] = field(default_factory=list)
+    requires: list[str] = field(default_factory=list)   # "network": a SERVICE call to a remote endpoint
+
+    @property
+    def offline(self) -> bool:
+        return "network" not in self.requires
 
     def run(self, store: Store, values: dict[str, str] | None = None) -> QueryResult:
         """Run on ``store`` with ``values`` (strings as typed by a user) bound to parameters."""
@@ -143,7 +151,7 @@ def parse(path: Path) -> StoredQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        match = re.match(r"(title|description|param):\s*(.*)", body)
+        match = re.match(r"(title|description|param|requires):\s*(.*)", body)
         if match and match.group(1) == "param":
             spec = _PARAM.fullmatch(match.group(2))
             if not spec:
@@ -167,7 +175,7 @@ def parse(path: Path) -> StoredQuery:
     if "title" not in fields:
         raise QueryError(f"{path.name}: the header has no '# title:' line")
     return StoredQuery(path.stem, path, " ".join(fields["title"]), " ".join(fields.get("description", [])),
-                       text, params)
+                       text, params, " ".join(fields.get("requires", [])).replace(",", " ").split())
 
 
 def load_all(folder: Path) -> dict[str, StoredQuery]:

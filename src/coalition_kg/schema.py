@@ -344,6 +344,7 @@ OFFICE = Spec({
     "office_of": (ref("state", "org"), R),
     "kind": (concept("office-kind"), R),
     "titles": (list_of(text(200)), O),
+    **WIKIDATA,
     "note": NOTE,
 })
 
