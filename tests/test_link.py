@@ -281,6 +281,16 @@ def test_link_without_refresh_needs_no_network_and_reads_the_snapshot(kitchen_si
     assert json.loads(offline.stdout) == online
 
 
+def test_an_entity_added_after_the_snapshot_is_reported_as_not_asked_yet(kitchen_sink, standin):
+    refresh(kitchen_sink, standin)
+    edit(kitchen_sink, "reference/people.yaml",
+         lambda people: people.append({"id": "new-person", "name": "New Person", "wikidata": "Q42",
+                                       "wikidata_status": "unverified"}))
+    report = json.loads(run(kitchen_sink, "link", "--format", "json").stdout)
+    assert review(report)["person/new-person"]["reason"] == (
+        "not in the snapshot, which is older than this entity: run `coalition-kg link --refresh`")
+
+
 def test_link_without_a_snapshot_says_how_to_make_one(kitchen_sink):
     result = run(kitchen_sink, "link")
     assert result.exit_code == 2

@@ -165,7 +165,7 @@ def refresh(project: Project, data: Data, client: WikidataClient, today: dt.date
         "endpoint": client.endpoint,
         "agent": client.agent,
         "queries": templates,
-        "names": {n: sorted(q, key=_qid_number) for n, q in snapshot_names.items() if q},
+        "names": {n: sorted(q, key=_qid_number) for n, q in snapshot_names.items()},   # [] when nothing matched
         "items": {q: _tidy(items[q]) for q in sorted(items, key=_qid_number)},
     }
 
@@ -325,6 +325,10 @@ def reconcile(data: Data, snapshot: dict) -> Reconciliation:
     """Decide each entity's link from the snapshot alone (see the module docstring)."""
     result = Reconciliation()
     for entity in entities(data):
+        if not any(name in snapshot["names"] for name in entity.names):
+            result.review.append(Review(entity, "not in the snapshot, which is older than this entity: "
+                                        "run `coalition-kg link --refresh`"))
+            continue
         candidates = sorted({q for name in entity.names for q in snapshot["names"].get(name, [])}, key=_qid_number)
         decision = _decide(entity, candidates, snapshot["items"])
         (result.links if isinstance(decision, Link) else result.review).append(decision)
