@@ -50,6 +50,7 @@ class StoredQuery:
     description: str
     text: str
     params: list[Parameter] = field(default_factory=list)
+    severity: str = "error"  # quality checks only: "warning" flags rows without failing
 
     def run(self, store: Store, values: dict[str, str] | None = None) -> QueryResult:
         """Run on ``store`` with ``values`` (strings as typed by a user) bound to parameters."""
@@ -143,7 +144,7 @@ def parse(path: Path) -> StoredQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        match = re.match(r"(title|description|param):\s*(.*)", body)
+        match = re.match(r"(title|description|param|severity):\s*(.*)", body)
         if match and match.group(1) == "param":
             spec = _PARAM.fullmatch(match.group(2))
             if not spec:
@@ -166,8 +167,11 @@ def parse(path: Path) -> StoredQuery:
                              "(stores bind parameters by substitution, which needs the variable projected)")
     if "title" not in fields:
         raise QueryError(f"{path.name}: the header has no '# title:' line")
+    severity = " ".join(fields.get("severity", ["error"]))
+    if severity not in ("error", "warning"):
+        raise QueryError(f"{path.name}: severity must be 'error' or 'warning', got {severity!r}")
     return StoredQuery(path.stem, path, " ".join(fields["title"]), " ".join(fields.get("description", [])),
-                       text, params)
+                       text, params, severity)
 
 
 def load_all(folder: Path) -> dict[str, StoredQuery]:
