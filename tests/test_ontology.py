@@ -106,7 +106,7 @@ DATATYPE_PROPERTIES = {
     "quantityQualifier", "conditionText", "quote", "valueText", "reportedMemberCount", "foundingDate",
     "headquarters", "plannedStrength", "commandArrangement", "reportedNature", "postWarArmySize",
     "issuedEstimated", "publisherDomain", "publisherKind", "charStart", "charEnd", "excerpt", "method",
-    "confidence",
+    "confidence", "textLength",
 }
 ANNOTATION_PROPERTIES = {"claimProperty", "claimValue", "note", "expectsSingleValue"}
 DATATYPES = {"PartialDate"}  # named data ranges (rdfs:Datatype), e.g. day, month or year dates

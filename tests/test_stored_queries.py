@@ -284,9 +284,9 @@ def test_members_as_of_10_march_2025_are_the_founders_and_two_early_joiners(ship
         assert int(members[lead]["sources"]) == len(set(expected[lead]["sources"]))
     assert parts(members["DEU"]["roles"], ", ") == {"founder"}
     assert {"ISL", "AUS"} <= set(members)  # joined 7 and 8 March
-    # Austria joined the next day, the United States in July: neither is a member yet.
+    # Austria joined the next day, the United States (a partner) in May: neither is a member yet.
     joined = {m["member"]: str(m["start"]) for m in data("curated/memberships") if m["coalition"] == COW}
-    assert joined["AUT"] == "2025-03-11" and joined["USA"] == "2025-07-10"
+    assert joined["AUT"] == "2025-03-11" and joined["USA"] == "2025-05-16"
     assert "AUT" not in members and "USA" not in members
     assert len(members) == 20
 
@@ -297,7 +297,7 @@ def test_members_as_of_the_end_of_2025_in_join_order(shipped_kg):
     joined = [text(r["joined"]) for r in rows]
     assert joined == sorted(joined)
     usa = next(r for r in rows if code(r["member"]) == "USA")
-    assert (text(usa["joined"]), text(usa["roles"])) == ("2025-07-10", "partner")
+    assert (text(usa["joined"]), text(usa["roles"])) == ("2025-05-16", "partner")
     assert "HUN" not in {code(r["member"]) for r in rows}  # attended a meeting, never a member
 
 
@@ -311,7 +311,7 @@ def test_membership_growth_by_join_date(shipped_kg):
     assert got == {day: (len(members), members) for day, members in expected.items()}
     assert [text(r["joined"]) for r in rows] == sorted(got)
     assert got["2025-03-02"][0] == 18  # the founders: 16 states, the EU and NATO
-    assert got["2025-07-10"][1] == {"United States"}
+    assert got["2025-05-16"][1] == {"United States"}
     assert "Albania" in got["2025-09-04"][1]
     assert sum(n for n, _ in got.values()) == 38
 

@@ -78,20 +78,23 @@ def dataset_path(project: Project) -> Path:
     return project.out_dir / "graph" / "dataset.nq"
 
 
-def open_dataset(root: str | os.PathLike | Project | None = None, backend: str = "oxigraph") -> KnowledgeGraph:
+def open_dataset(root: str | os.PathLike | Project | None = None, backend: str = "oxigraph",
+                 inferred: bool = False) -> KnowledgeGraph:
     """Load the last build of the project at ``root`` into a ``backend`` store.
 
     Both backends give the same answers; ``oxigraph`` is much faster on large graphs and
-    ``memory`` is rdflib's pure-Python store.
+    ``memory`` is rdflib's pure-Python store. ``inferred=True`` adds the inferred graphs
+    (``inferred.nq``, one named graph per rule) to what the sources say.
     """
     project = root if isinstance(root, Project) else Project.find(root)
     path = dataset_path(project)
-    if not path.exists():
-        raise NotBuiltError(f"no built dataset at {path}; run `coalition-kg build` first")
+    paths = [path, path.with_name("inferred.nq")] if inferred else [path]
+    for needed in paths:
+        if not needed.exists():
+            raise NotBuiltError(f"no built dataset at {needed}; run `coalition-kg build` first")
     store = open_store(backend)
-    store.load(path)
-    for derived in derived_graphs(project, path):
-        store.load(derived)
+    for needed in [*paths, *derived_graphs(project, path)]:
+        store.load(needed)
     return KnowledgeGraph(store, project)
 
 

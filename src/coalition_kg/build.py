@@ -33,6 +33,8 @@ from .namespaces import (
 )
 from .project import Project
 from .schema import PartialDate, Record, Ref
+from .infer import infer, write_inferred
+from .validate import check_shapes
 
 def decimal(number: int | float | str) -> Literal:
     """An xsd:decimal in the form Oxigraph returns ("1600000000", "0.9"), so backends agree."""
@@ -52,9 +54,12 @@ class BuildReport:
     classes: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)  # ingested source id → what was extracted
+    origins: dict[str, str] = field(default_factory=dict)  # curated node IRI → "graph/<file>.yaml:<line>"
+    inferred: dict[str, int] = field(default_factory=dict)  # rule → triples it inferred (inferred.nq)
 
     def as_dict(self) -> dict:
-        return {"graphs": self.graphs, "classes": self.classes, "warnings": self.warnings, "sources": self.sources}
+        return {"graphs": self.graphs, "classes": self.classes, "warnings": self.warnings, "sources": self.sources,
+                "origins": self.origins, "inferred": self.inferred}
 
 
 def build_dataset(data: Data) -> tuple[Dataset, BuildReport]:
@@ -69,7 +74,7 @@ def build_dataset(data: Data) -> tuple[Dataset, BuildReport]:
     builder.curated()
     builder.ingested()
     add_wikidata(data, dataset)
-    report = BuildReport(warnings=builder.warnings, sources={
+    report = BuildReport(warnings=builder.warnings, origins=dict(sorted(builder.origins.items())), sources={
         source_id: summarise(document, extraction) for source_id, (document, extraction) in builder.extractions.items()})
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if len(graph):
@@ -122,6 +127,7 @@ class _Builder:
         self.warnings: list[str] = []
         self.source_iris: dict[str, URIRef] = {}
         self.extractions: dict = {}  # source id → (document, extraction), for the ingest report
+        self.origins: dict[str, str] = {}  # node IRI → file:line of the YAML record that made it
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -175,8 +181,7 @@ class _Builder:
             graph.add((node, CKG.method, Literal("curated-unsourced" if unsourced else "curated")))
             graph.add((node, CKG.confidence, UNSOURCED_CONFIDENCE if unsourced else CURATED_CONFIDENCE))
 
-    @staticmethod
-    def claim(graph: Graph, node: URIRef, cls: URIRef) -> None:
+    def claim(self, graph: Graph, node: URIRef, cls: URIRef, record: Record | None = None) -> None:
         """Type a claim node with its class and with ckg:Claim itself.
 
         The second type is entailed by the ontology; stating it lets every engine find all
@@ -184,9 +189,16 @@ class _Builder:
         """
         graph.add((node, RDF.type, cls))
         graph.add((node, RDF.type, CKG.Claim))
+        self.origin(node, record)
+
+    def origin(self, node: URIRef, record: Record | None) -> None:
+        """Remember which YAML record made ``node``, so validation can point at its file and line."""
+        if record is not None and hasattr(record, "where"):
+            self.origins[str(node)] = f"{record.where.path}:{record.where.line}"
 
     def labelled(self, graph: Graph, subject: URIRef, cls: URIRef, record: Record, name: str = "name") -> None:
         graph.add((subject, RDF.type, cls))
+        self.origin(subject, record)
         graph.add((subject, RDFS.label, Literal(record[name])))
         self.add(graph, subject, SKOS.altLabel, record.get("aliases"))
         self.add(graph, subject, CKG.note, record.get("note"))
@@ -202,7 +214,7 @@ class _Builder:
                     short_hash(value_term.n3(), *sorted(s.key for s in sources)))
         g = self.cur_graph
         g.add((subject, prop, value_term))
-        self.claim(g, claim, CKG.AttributeClaim)
+        self.claim(g, claim, CKG.AttributeClaim, record)
         g.add((claim, CKG.claimSubject, subject))
         g.add((claim, CKG.claimProperty, prop))
         g.add((claim, CKG.claimValue, value_term))
@@ -255,7 +267,7 @@ class _Builder:
             terms = mint_claims("office-term", person.get("terms", []),
                                 lambda t, p=person: (p["id"], t["office"].key, str(t.get("start", "open"))))
             for term_iri, term in terms:
-                self.claim(g, term_iri, CKG.OfficeTerm)
+                self.claim(g, term_iri, CKG.OfficeTerm, term)
                 g.add((term_iri, CKG.holder, node))
                 g.add((term_iri, CKG.office, self.node(term["office"])))
                 self.add(g, term_iri, CKG.startDate, term.get("start"))
@@ -270,6 +282,7 @@ class _Builder:
             publisher = self.data.publisher_of(source["url"])
             node = iri("source", f"{publisher['id']}-{short_hash(source['url'])}")
             self.source_iris[source["url"]] = node
+            self.origin(node, source)
             g.add((node, RDF.type, CKG.Source))
             g.add((node, SCHEMA.url, Literal(source["url"], datatype=XSD.anyURI)))
             g.add((node, DCTERMS.publisher, iri("publisher", publisher["id"])))
@@ -322,7 +335,7 @@ class _Builder:
             participations = mint_claims("participation", meeting.get("participants", []),
                                          lambda p, m=meeting: (m["id"], p["participant"].key))
             for claim, participation in participations:
-                self.claim(g, claim, CKG.Participation)
+                self.claim(g, claim, CKG.Participation, participation)
                 g.add((claim, CKG.meeting, node))
                 g.add((claim, CKG.participant, self.node(participation["participant"])))
                 self.add(g, claim, CKG.representedBy, self.refs(participation.get("representatives")))
@@ -336,7 +349,7 @@ class _Builder:
         claims = mint_claims("membership", self.data.records("curated/memberships.yaml"),
                              lambda m: (m["coalition"].key, m["member"].key))
         for claim, membership in claims:
-            self.claim(g, claim, CKG.Membership)
+            self.claim(g, claim, CKG.Membership, membership)
             g.add((claim, CKG.member, self.node(membership["member"])))
             g.add((claim, CKG.coalition, self.node(membership["coalition"])))
             self.add(g, claim, CKG.startDate, membership.get("start"))
@@ -363,6 +376,7 @@ class _Builder:
             for number, provision in enumerate(declaration.get("provisions", []), start=1):
                 part = iri("provision", declaration["id"], str(number))
                 g.add((part, RDF.type, CKG.Provision))
+                self.origin(part, provision)
                 g.add((node, CKG.hasProvision, part))
                 g.add((part, CKG.provisionOf, node))
                 g.add((part, CKG.ordinal, Literal(number, datatype=XSD.integer)))
@@ -376,7 +390,7 @@ class _Builder:
                 for claim, signature in signatures:
                     party = self.node(signature["party"])
                     g.add((node, shortcut, party))
-                    self.claim(g, claim, CKG.Signature)
+                    self.claim(g, claim, CKG.Signature, signature)
                     g.add((claim, CKG.document, node))
                     g.add((claim, CKG.signer, party))
                     g.add((claim, CKG.signatureRole, concept("signature-role", role)))
@@ -388,7 +402,7 @@ class _Builder:
         g = self.cur_graph
         for pledge in self.data.records("curated/pledges.yaml"):
             node = iri("pledge", pledge["id"])
-            self.claim(g, node, CKG.Pledge)
+            self.claim(g, node, CKG.Pledge, pledge)
             self.add(g, node, CKG.pledger, self.refs(pledge["pledgers"]))
             self.add(g, node, CKG.beneficiary, self.refs(pledge.get("beneficiary")))
             self.add(g, node, CKG.pledgeType, self.refs(pledge["type"]))
@@ -414,7 +428,7 @@ class _Builder:
         g = self.cur_graph
         for statement in self.data.records("curated/statements.yaml"):
             node = iri("statement", statement["id"])
-            self.claim(g, node, CKG.Statement)
+            self.claim(g, node, CKG.Statement, statement)
             g.add((node, RDFS.label, Literal(statement["summary"])))
             g.add((node, CKG.speaker, self.node(statement["speaker"])))
             on_behalf = self.refs(statement.get("on_behalf_of")) or self.office_state(statement)
@@ -475,6 +489,16 @@ def run_build(project: Project, progress: Callable[[str], None] = lambda message
     data = load_data(project)
     progress("building the dataset")
     dataset, report = build_dataset(data)
+    progress("checking the dataset against ontology/shapes.ttl")
+    check_shapes(project, dataset, report)
+    progress("inferring with queries/rules/")
+    inference = infer(dataset, project.queries_dir / "rules")
+    report.inferred = inference.counts()
     progress("writing out/graph/")
-    replace_folder(project.out_dir / "graph", lambda folder: write_files(dataset, report.as_dict(), folder))
+
+    def fill(folder):
+        write_files(dataset, report.as_dict(), folder)
+        write_inferred(inference, folder)
+
+    replace_folder(project.out_dir / "graph", fill)
     return report

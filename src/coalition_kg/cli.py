@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the data is invalid or a quality check failed; 2 a usag
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -15,8 +16,7 @@ import click
 
 from . import __version__, queries, stats as stats_module, tables
 from .api import NotBuiltError, open_dataset
-from .build import run_build
-from .checks import run_checks
+from .build import build_dataset, run_build
 from .documents import DocumentError, Rules
 from .evaluate import evaluate, table
 from .explain import UnknownEntity, explain as explain_entity, resolve, to_text
@@ -25,6 +25,7 @@ from .load import load_data
 from .namespaces import shorten
 from .project import Project
 from .store import BACKENDS
+from .validate import validate as validate_dataset
 from .yamlfile import DataError
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -49,9 +50,13 @@ class Progress:
         self.last = now
 
 
-def _open(root: Path | None, backend: str):
+inferred_option = click.option("--inferred", is_flag=True,
+                               help="Include what the rules in queries/rules/ inferred (graph:inferred/<rule>).")
+
+
+def _open(root: Path | None, backend: str, inferred: bool = False):
     try:
-        return open_dataset(root, backend)
+        return open_dataset(root, backend, inferred)
     except NotBuiltError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -252,8 +257,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="A parameter of the query; repeat for several.")
 @format_option
 @backend_option
+@inferred_option
 @root_option
-def query(name: str, params: tuple[str, ...], fmt: str, backend: str, root: Path | None) -> None:
+def query(name: str, params: tuple[str, ...], fmt: str, backend: str, inferred: bool, root: Path | None) -> None:
     """Run the stored query NAME (see `coalition-kg queries`).
 
     Values are checked against the parameter's type and bound as RDF terms, never pasted
@@ -270,7 +276,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, backend: str, root: Path
         bindings = stored.bind(_parse_params(params))
     except queries.QueryError as exc:
         raise click.UsageError(str(exc)) from None
-    kg = _open(root, backend)
+    kg = _open(root, backend, inferred)
     tables.render(kg.store.query(stored.text, bindings), fmt, sys.stdout)
 
 
@@ -278,8 +284,9 @@ def query(name: str, params: tuple[str, ...], fmt: str, backend: str, root: Path
 @click.argument("text_or_file")
 @format_option
 @backend_option
+@inferred_option
 @root_option
-def sparql(text_or_file: str, fmt: str, backend: str, root: Path | None) -> None:
+def sparql(text_or_file: str, fmt: str, backend: str, inferred: bool, root: Path | None) -> None:
     """Run your own SPARQL SELECT or ASK (query text, or a path to a .rq file).
 
     The default graph is the union of all named graphs; use GRAPH ?g { … } to see which
@@ -292,7 +299,9 @@ def sparql(text_or_file: str, fmt: str, backend: str, root: Path | None) -> None
     """
     path = Path(text_or_file)
     text = path.read_text(encoding="utf-8") if text_or_file.endswith(".rq") and path.is_file() else text_or_file
-    kg = _open(root, backend)
+    if re.search(r"\bSERVICE\b", text, re.IGNORECASE):
+        raise click.UsageError("SERVICE (a federated query) is not allowed: queries run offline on the local graph")
+    kg = _open(root, backend, inferred)
     try:
         result = kg.store.query(text)
     except Exception as exc:  # both backends raise their own parser errors
@@ -356,11 +365,16 @@ def stats(fmt: str, backend: str, root: Path | None) -> None:
 @backend_option
 @root_option
 def validate(backend: str, root: Path | None) -> None:
-    """Check the data in graph/ and run the quality checks on the last build.
+    """Check graph/: the data, the SHACL shapes and the quality checks; nothing is written.
 
-    The data check is the one `build` runs (schema, references, concepts, dates). The
-    quality checks are the SPARQL queries in queries/checks/; each must return no rows.
-    Exit code 1 when anything fails.
+    Three layers. The data check is the one `build` runs (schema, references, concepts,
+    dates). Then the dataset is built in memory and checked against ontology/shapes.ttl
+    (pySHACL, no inference): every violation is a sentence with the file and line of the
+    YAML record, or the named graph of the document an extracted claim came from. Last,
+    the quality checks in queries/checks/ run on it: each must return no rows; a check
+    marked "severity: warning" only flags rows for a look. Exit code 1 when a curated
+    record violates a shape or a check fails; extracted claims that violate a shape and
+    flagged rows are reported but do not fail.
 
     \b
     Example:
@@ -368,22 +382,35 @@ def validate(backend: str, root: Path | None) -> None:
     """
     project = Project.find(root)
     try:
-        load_data(project)
+        data = load_data(project)
+        dataset, report = build_dataset(data)
     except DataError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo("data: ok (every file in graph/ is valid)")
-    kg = _open(root, backend)
-    failed = 0
-    for outcome in run_checks(kg.store, project.queries_dir / "checks"):
-        status = "ok" if outcome.passed else f"FAILED ({len(outcome.result.rows)} rows)"
-        click.echo(f"check {outcome.check.name}: {status}")
-        if not outcome.passed:
-            failed += 1
-            click.echo(f"  rule: {outcome.check.description}")
-            tables.render(outcome.result, "table", sys.stdout)
-    if failed:
+    outcome = validate_dataset(project, dataset, report.origins, backend)
+    errors, kept = outcome.errors, [v for v in outcome.violations if not v.curated]
+    shapes = "ok" if not errors else f"FAILED ({_count(errors, 'violation')} in curated data)"
+    click.echo(f"shapes: {shapes}" + (f"; {_count(kept, 'violation')} in extracted claims (kept)" if kept else ""))
+    for violation in outcome.violations:
+        click.echo(f"  {'error' if violation.curated else 'kept'}: {violation.sentence()}")
+    for result in outcome.checks:
+        if result.passed:
+            status = "ok"
+        elif result.check.severity == "warning":
+            status = f"flagged ({_count(result.result.rows, 'row')} to look at; a warning, not a failure)"
+        else:
+            status = f"FAILED ({_count(result.result.rows, 'row')})"
+        click.echo(f"check {result.check.name}: {status}")
+        if not result.passed:
+            click.echo(f"  rule: {result.check.description}")
+            tables.render(result.result, "table", sys.stdout)
+    if not outcome.ok:
         sys.exit(1)
+
+
+def _count(items: list, noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 if __name__ == "__main__":  # pragma: no cover

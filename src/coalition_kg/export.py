@@ -26,7 +26,8 @@ from rdflib import Dataset
 from .namespaces import PREFIXES
 from .store import to_ox
 
-OUTPUT_FILES = ("dataset.nq", "dataset.trig", "union.ttl", "dataset.jsonld", "context.jsonld", "build-report.json")
+OUTPUT_FILES = ("dataset.nq", "dataset.trig", "union.ttl", "dataset.jsonld", "context.jsonld", "build-report.json",
+                "inferred.nq")
 
 
 def sorted_quads(dataset: Dataset) -> list[ox.Quad]:
@@ -115,9 +116,25 @@ def build_lock(target: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def recover(target: Path) -> None:
+    """Clean up after a build that was killed; call with the lock held.
+
+    No other build is running then, so every staging folder is debris. A build killed between
+    its two renames left no ``target`` but the previous output as a retired folder: put it back.
+    """
+    for staging in target.parent.glob(f".{target.name}.new-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    retired = sorted(target.parent.glob(f".{target.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if retired and not target.exists():
+        os.rename(retired.pop(), target)
+    for folder in retired:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def replace_folder(target: Path, fill) -> None:
     """Call ``fill(folder)`` on a fresh temporary folder, then swap it in for ``target``."""
     with build_lock(target):
+        recover(target)
         staging = target.parent / f".{target.name}.new-{os.getpid()}"
         retired = target.parent / f".{target.name}.old-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)

@@ -79,6 +79,8 @@ class DocumentWriter:
             g.add((node, CKG.versionOf, self.source))
             g.add((node, CKG.sha256, Literal(version["sha256"])))
         g.add((self.source, CKG.latestVersion, self.version))
+        # The mined text's length lets a quality check prove every evidence offset falls inside it.
+        g.add((self.version, CKG.textLength, Literal(len(self.doc.text), datatype=XSD.integer)))
         foreign = self.doc.passages("foreign")
         if foreign:
             g.add((self.source, CKG.unminedPassages, Literal(len(foreign), datatype=XSD.integer)))

@@ -54,6 +54,7 @@ class StoredQuery:
     text: str
     params: list[Parameter] = field(default_factory=list)
     requires: list[str] = field(default_factory=list)   # "network": a SERVICE call to a remote endpoint
+    severity: str = "error"  # quality checks only: "warning" flags rows without failing
 
     @property
     def offline(self) -> bool:
@@ -151,7 +152,7 @@ def parse(path: Path) -> StoredQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        match = re.match(r"(title|description|param|requires):\s*(.*)", body)
+        match = re.match(r"(title|description|param|requires|severity):\s*(.*)", body)
         if match and match.group(1) == "param":
             spec = _PARAM.fullmatch(match.group(2))
             if not spec:
@@ -174,8 +175,11 @@ def parse(path: Path) -> StoredQuery:
                              "(stores bind parameters by substitution, which needs the variable projected)")
     if "title" not in fields:
         raise QueryError(f"{path.name}: the header has no '# title:' line")
+    severity = " ".join(fields.get("severity", ["error"]))
+    if severity not in ("error", "warning"):
+        raise QueryError(f"{path.name}: severity must be 'error' or 'warning', got {severity!r}")
     return StoredQuery(path.stem, path, " ".join(fields["title"]), " ".join(fields.get("description", [])),
-                       text, params, " ".join(fields.get("requires", [])).replace(",", " ").split())
+                       text, params, " ".join(fields.get("requires", [])).replace(",", " ").split(), severity)
 
 
 def load_all(folder: Path) -> dict[str, StoredQuery]:

@@ -97,6 +97,9 @@ class Context:
         self.problems.append(Problem(where.path, where.line, where.field, message))
 
 
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?\s*>|<!--|javascript:", re.IGNORECASE)
+
+
 def text(max_length: int = 2000) -> Check:
     def check(value: Any, ctx: Context, where: Location) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -108,6 +111,9 @@ def text(max_length: int = 2000) -> Check:
             raise Invalid("expected text, got an empty string")
         if len(value) > max_length:
             raise Invalid(f"text is {len(value)} characters long; at most {max_length} allowed")
+        markup = _MARKUP.search(value)
+        if markup:  # text ends up in HTML views and exports; a tag in it is pasted markup or an attack
+            raise Invalid(f"text contains markup ({markup.group(0)[:40]}); data files hold plain text")
         return value
 
     return check

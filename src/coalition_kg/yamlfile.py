@@ -55,8 +55,21 @@ class LineList(list):
     item_lines: list[int]
 
 
+MAX_BYTES = 10_000_000  # far above any hand-edited file; a bigger one is a mistake or an attack
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parses ten times faster
-    """SafeLoader that records positions and rejects duplicate keys."""
+    """SafeLoader that records positions and rejects duplicate keys and aliases.
+
+    Hand-edited data has no use for anchors and aliases, and nested aliases can expand a
+    small file into billions of nodes ("billion laughs")."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # Each node is constructed once, so meeting one again means an alias (*name) points at it.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed in data files",
+                                                    node.start_mark)
+        return super().construct_object(node, deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         self.flatten_mapping(node)
@@ -94,6 +107,10 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     """Parse one YAML file; syntax, encoding and duplicate-key errors become a ``DataError``."""
     shown = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DataError([Problem(shown, None, "", f"file is {size / 1e6:.1f} MB; at most {MAX_BYTES / 1e6:.0f} MB "
+                                                      "allowed (split it into several files)")])
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError([Problem(shown, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
