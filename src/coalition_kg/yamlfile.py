@@ -58,8 +58,8 @@ class LineList(list):
 MAX_BYTES = 10_000_000  # far above any hand-edited file; a bigger one is a mistake or an attack
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parses ten times faster
-    """SafeLoader that records positions and rejects duplicate keys and aliases.
+class _Lines:
+    """Constructors that record positions and reject duplicate keys and aliases.
 
     Hand-edited data has no use for anchors and aliases, and nested aliases can expand a
     small file into billions of nodes ("billion laughs")."""
@@ -67,8 +67,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parses 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # Each node is constructed once, so meeting one again means an alias (*name) points at it.
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed in data files",
-                                                    node.start_mark)
+            raise _AliasFound()
         return super().construct_object(node, deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
@@ -93,14 +92,31 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parses 
         return result
 
 
+class _AliasFound(Exception):
+    """libyaml does not say where an alias stood; the pure-Python parser is asked again for that."""
+
+
+class _Loader(_Lines, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parses ten times faster
+    pass
+
+
+class _AliasLocator(_Lines, yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in data files",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 # Dates stay strings: the schema parses them itself, so an impossible date such as
 # 2025-02-30 gets a located error instead of a bare ValueError from PyYAML.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Loader.construct_sequence)
+for _loader in (_Loader, _AliasLocator):
+    _loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Lines.construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Lines.construct_sequence)
 
 
 def load_yaml(path: Path, display: str | None = None) -> Any:
@@ -117,7 +133,11 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     except OSError as exc:
         raise DataError([Problem(shown, None, "", f"cannot read file: {exc.strerror}")]) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        try:
+            return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        except _AliasFound:
+            yaml.load(text, Loader=_AliasLocator)  # noqa: S506 - raises, pointing at the alias
+            raise yaml.YAMLError("aliases (*name) are not allowed in data files") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
