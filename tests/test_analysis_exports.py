@@ -21,7 +21,7 @@ from coalition_kg.analysis import Period, analyze, changes, measure, write
 from coalition_kg.api import dataset_path
 from coalition_kg.build import run_build
 from coalition_kg.cli import main
-from coalition_kg.images import membership_steps, timeline
+from coalition_kg.images import attendance_by_meeting, membership_steps, timeline
 from coalition_kg.interchange import write_network, write_rdf
 from coalition_kg.networks import Facts, Scope, everything, network
 from coalition_kg.tables import cell
@@ -213,3 +213,11 @@ def test_both_stores_give_the_same_networks_and_metrics(shipped_kgs):
     assert a == b, f"{first} and {second} read different facts"
     period = Period("2025-02-01", "2026-01-31")
     assert measure(a, period) == measure(b, period)
+
+
+def test_the_timeline_counts_participants_as_the_meetings_timeline_query_does(facts, shipped):
+    timeline_rows = open_dataset(shipped).query("meetings-timeline")
+    expected = sorted((str(r["date"]), int(r["participants_recorded"])) for r in timeline_rows
+                      if int(r["participants_recorded"]))
+    drawn = sorted((day.isoformat(), present) for day, present, _ in attendance_by_meeting(facts, Scope()) if present)
+    assert drawn == expected

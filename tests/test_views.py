@@ -322,3 +322,17 @@ def test_a_page_that_fails_to_render_leaves_the_previous_one(pages, tmp_path):
         views.write(broken, target)
     assert target.read_bytes() == path.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["commitments.html"]
+
+
+def test_a_person_s_ego_view_shows_what_they_said_where(shipped_facts):
+    kg, facts = shipped_facts
+    said = count(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?c a ckg:Statement ; ckg:speaker "
+                     "<https://w3id.org/coalition-kg/id/person/emmanuel-macron> ; ckg:madeAt ?m }")
+    graph = network(facts, "ego", Scope(), "person:emmanuel-macron")
+    statements = [d for u, _, d in graph.edges(data=True) if d["kind"] == "statement"]
+    assert said and len(statements) == said
+    assert all(d["title"].startswith("Emmanuel Macron") and "source" in d["title"] for d in statements)
+    whole = network(facts, "everything", Scope())
+    assert sum(1 for *_, d in whole.edges(data=True) if d["kind"] == "statement") == count(
+        kg, "SELECT (COUNT(*) AS ?n) WHERE { ?c a ckg:Statement { ?c ckg:madeAt ?x } UNION "
+            "{ ?c ckg:onBehalfOf ?x FILTER NOT EXISTS { ?c ckg:madeAt ?y } } }")

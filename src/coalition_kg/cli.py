@@ -556,8 +556,8 @@ def export_command(view_name, reference, as_of, start, end, series, strong_only,
                    root) -> None:
     """Write the graph, or one view's selection, for Gephi, Cytoscape, spreadsheets and RDF tools.
 
-    The whole graph is every participation, representation, pledge and signature as an
-    edge between entities, with all their attributes (claim, sources, first source,
+    The whole graph is every participation, representation, pledge, signature and statement
+    as an edge between entities, with all their attributes (claim, sources, first source,
     weak-only, contested, dates, capacities, quantities, conditions). With --view, the
     same nodes and edges as that view, with the same date, series and source options; RDF
     then holds the triples of those entities and claims and the evidence of the claims.

@@ -1,8 +1,8 @@
 """Files for other tools: GraphML and GEXF (Gephi, Cytoscape), CSV (spreadsheets), RDF.
 
 The network formats hold a network of ``networks.py`` — by default everything (every
-participation, representation, pledge and signature as an edge between entities), or the
-selection of one view — with every node and edge attribute. GraphML and GEXF are read
+participation, representation, pledge, signature and statement as an edge between
+entities), or the selection of one view — with every node and edge attribute. GraphML and GEXF are read
 back by networkx with the same attributes (tested). The RDF formats are those of the
 build: for the whole graph, copies of the build's files; for a view's selection, the
 triples of its entities, its claims and their evidence, in their named graphs. Each file

@@ -114,6 +114,7 @@ class Facts:
     pledges: list[dict[str, str]]
     memberships: list[dict[str, str]]
     present_not_signed: list[dict[str, str]]
+    statements: list[dict[str, str]]
     latest: str = field(default="")
 
     @classmethod
@@ -135,7 +136,7 @@ class Facts:
         participations = rows("view-participations")
         facts = cls(labels, kinds, dict(sources), {r["claim"] for r in rows("weak-only-claims")}, participations,
                     rows("view-signatures"), rows("view-pledges"), rows("view-memberships"),
-                    rows("present-not-signed"))
+                    rows("present-not-signed"), rows("view-statements"))
         facts.latest = max((r["date"] for r in participations), default="")
         return facts
 
@@ -351,12 +352,12 @@ def declarations_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
 
 
 def everything(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
-    """Participations, representatives, pledges and signatures in one graph, with the meeting
-    that adopted each declaration: the whole graph for ego views and exports."""
+    """Participations, representatives, pledges, signatures and statements in one graph, with
+    the meeting that adopted each declaration: the whole graph for ego views and exports."""
     graph = nx.compose_all([coalition_network(facts, scope), commitments_network(facts, scope),
                             declarations_network(facts, scope)])
-    graph.graph.update(name="everything", title="Everything: participations, representatives, pledges and "
-                                                f"signatures — {scope.describe()}")
+    graph.graph.update(name="everything", title="Everything: participations, representatives, pledges, "
+                                                f"signatures and statements — {scope.describe()}")
     members = facts.members_on(scope.last_day or facts.latest)
     for r in _participations(facts, scope):
         for person in r["representatives"]:
@@ -365,6 +366,7 @@ def everything(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
             graph.add_edge(person, r["meeting"], key=f"{r['claim']}/{person}", kind="represented", label="represented",
                            date=r["date"], contested=False, title=claim_text(facts, text, r["claim"]),
                            **facts.evidence(r["claim"]))
+    add_statements(graph, facts, scope, members)
     for r in facts.signatures:
         if r.get("meeting") and r["declaration"] in graph and r["meeting"] in graph:
             graph.add_edge(r["declaration"], r["meeting"], key=f"adopted-at:{r['declaration']}", kind="adopted at",
@@ -372,6 +374,32 @@ def everything(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
                            first_source="", claim="",
                            title=f"{facts.name(r['declaration'])} was adopted at {facts.name(r['meeting'])}")
     return graph
+
+
+def add_statements(graph: nx.MultiDiGraph, facts: Facts, scope: Scope, members: dict[str, str]) -> None:
+    """Each statement as a link from its speaker to the meeting it was made at (or, failing
+    that, to the state or organisation it was made for), with its words in the tooltip."""
+    claims: dict[str, dict] = {}
+    for r in facts.statements:
+        if scope.admits(r.get("date"), r.get("series"), r["claim"], facts.weak):
+            entry = claims.setdefault(r["claim"], {**r, "topics": []})
+            if r.get("topic"):
+                entry["topics"].append(facts.name(r["topic"]))
+    for claim, r in claims.items():
+        target = r.get("meeting") or r.get("onBehalfOf")
+        if not target:
+            continue
+        _add_entity(graph, facts, r["speaker"], members)
+        _add_entity(graph, facts, target, members)
+        stance = facts.name(r.get("stance"))
+        text = "\n".join(x for x in (
+            f"{facts.name(r['speaker'])}" + (f" for {facts.name(r['onBehalfOf'])}" if r.get("onBehalfOf") else "")
+            + (f" at {facts.name(r['meeting'])}" if r.get("meeting") else "") + f" ({r.get('date', 'undated')})",
+            f"“{r['quote']}”" if r.get("quote") else "", r.get("summary", ""),
+            "Topics: " + ", ".join(r["topics"]) if r["topics"] else "", f"Stance: {stance}" if stance else "") if x)
+        graph.add_edge(r["speaker"], target, key=claim, kind="statement", label="statement", stance=stance,
+                       topics=", ".join(r["topics"]), date=r.get("date", ""), contested=False,
+                       title=claim_text(facts, text, claim), **facts.evidence(claim))
 
 
 def ego_network(facts: Facts, scope: Scope, center: str) -> nx.MultiDiGraph:

@@ -49,7 +49,7 @@ EDGE_COLOURS: dict[str, str] = {
     "in person": "#2f9e44", "remote": "#17a2b8", "absent": "#d62728", "attendance not stated": "#999999",
     "signatory": "#2f9e44", "endorser": "#1f5fa8", "non-signatory": "#d62728", "role not stated": "#999999",
     "present, not signed": "#ff7f0e", "represented": "#7f7f7f", "co-attendance": "#8a8a8a",
-    "adopted at": "#e8b100",
+    "adopted at": "#e8b100", "statement": "#6a3d9a",
 }
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
