@@ -13,13 +13,16 @@ import re
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 import yaml
+from rdflib.namespace import RDFS
 
 from coalition_kg import views
 from coalition_kg.api import open_dataset
 from coalition_kg.browser import chromium, open_view
 from coalition_kg.build import run_build
+from coalition_kg.namespaces import iri
 from coalition_kg.networks import VIEW_NAMES, Facts, Scope, network
 from coalition_kg.tables import cell
 
@@ -189,18 +192,23 @@ HOSTILE = """Aus<script>window.pwned = 1</script><img src=x onerror="window.pwne
 
 
 def test_names_and_summaries_made_of_markup_show_as_text_and_never_run(tmp_path, browser):
+    """Curated files refuse markup, but text also reaches the graph from articles and other
+    stores: the views must show it as text wherever it comes from. So the markup is planted
+    in the built dataset itself."""
     project = copy_project(KITCHEN_SINK, tmp_path / "project")
-    states_file = project.graph_dir / "reference" / "states.yaml"
-    states = yaml.safe_load(states_file.read_text(encoding="utf-8"))
-    for state in states:
-        if state["iso3"] == "AUT":
-            state["name"] = HOSTILE
-    states_file.write_text(yaml.safe_dump(states, allow_unicode=True), encoding="utf-8")
-    pledges_file = project.graph_dir / "curated" / "pledges.yaml"
-    pledges = yaml.safe_load(pledges_file.read_text(encoding="utf-8"))
-    pledges[0]["summary"] = "Missiles <img src=x onerror=\"window.pwned = 3\"> </script><script>window.pwned=4</script>"
-    pledges_file.write_text(yaml.safe_dump(pledges, allow_unicode=True), encoding="utf-8")
     run_build(project)
+    summary = "Missiles <img src=x onerror=\"window.pwned = 3\"> </script><script>window.pwned=4</script>"
+    pledges = yaml.safe_load((project.graph_dir / "curated" / "pledges.yaml").read_text(encoding="utf-8"))
+    austria = ox.NamedNode(str(iri("state", "AUT")))
+    dataset = project.out_dir / "graph" / "dataset.nq"
+    planted = []
+    for q in ox.parse(path=str(dataset), format=ox.RdfFormat.N_QUADS):
+        if q.subject == austria and q.predicate == ox.NamedNode(str(RDFS.label)):
+            q = ox.Quad(q.subject, q.predicate, ox.Literal(HOSTILE), q.graph_name)
+        elif isinstance(q.object, ox.Literal) and q.object.value == pledges[0]["summary"]:
+            q = ox.Quad(q.subject, q.predicate, ox.Literal(summary), q.graph_name)
+        planted.append(q)
+    dataset.write_bytes(ox.serialize(planted, format=ox.RdfFormat.N_QUADS))
     facts = Facts.load(open_dataset(project))
     for name, center in (("ego", "state:AUT"), ("commitments", None)):
         path = views.write(network(facts, name, Scope(), center), tmp_path / f"{name}.html")
@@ -216,7 +224,7 @@ def test_names_and_summaries_made_of_markup_show_as_text_and_never_run(tmp_path,
             assert any(t.startswith(HOSTILE + "\n") for t in titles)
             assert page.evaluate("ckg.allNodes.get('state:AUT').label") == views.short(HOSTILE)
         else:
-            assert any(pledges[0]["summary"] in t for t in titles)
+            assert any(summary in t for t in titles)
         page.close()
 
 

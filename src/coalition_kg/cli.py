@@ -413,8 +413,6 @@ def _count(items: list, noun: str) -> str:
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
 
 
 # --------------------------------------------------------------------------------------
@@ -693,3 +691,7 @@ def link(refresh: bool, endpoint: str | None, cache_dir: Path | None, timeout: f
         raise click.UsageError(str(exc)) from None
     click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else report.text(all_links),
                nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
