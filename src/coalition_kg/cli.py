@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__, queries, stats as stats_module, tables
-from .api import NotBuiltError, open_dataset
+from .api import NotBuiltError, dataset_path, open_dataset
 from .build import run_build
 from .checks import run_checks
 from .documents import DocumentError, Rules
@@ -24,13 +24,27 @@ from .ingest import documents_in, metadata_for, register, restore, snapshot
 from .load import load_data
 from .namespaces import shorten
 from .project import Project
-from .store import BACKENDS
+from .store import open_store, parse_spec
 from .yamlfile import DataError
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="Project folder (default: the checkout you are in, or $COALITION_KG_ROOT).")
-backend_option = click.option("--backend", type=click.Choice(sorted(BACKENDS)), default="oxigraph", show_default=True,
-                              help="Store that answers the query; both give the same answers.")
+class StoreSpec(click.ParamType):
+    """A store named by one string (see store.py): checked before anything is opened."""
+
+    name = "STORE"
+
+    def convert(self, value, param, ctx):
+        try:
+            parse_spec(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        return value
+
+
+backend_option = click.option("--store", "--backend", "backend", type=StoreSpec(), default="oxigraph", show_default=True,
+                              help="memory, oxigraph, oxigraph:PATH (persistent) or a SPARQL endpoint URL; "
+                                   "all give the same answers.")
 format_option = click.option("--format", "fmt", type=click.Choice(tables.FORMATS), default="table", show_default=True,
                              help="table for people; csv or json (full IRIs) for other tools.")
 
@@ -387,3 +401,50 @@ def validate(backend: str, root: Path | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# -- stores and the SPARQL endpoint (issue 4) ---------------------------------------------
+
+
+@main.command("load")
+@click.option("--store", "spec", type=StoreSpec(), required=True,
+              help="oxigraph:PATH (persistent) or the query URL of a SPARQL endpoint.")
+@click.option("--graph-store", metavar="URL",
+              help="The endpoint's Graph Store Protocol URL (e.g. http://localhost:7878/store).")
+@click.option("--update", "update_url", metavar="URL",
+              help="The endpoint's SPARQL Update URL, for endpoints without the Graph Store Protocol.")
+@root_option
+def load_command(spec: str, graph_store: str | None, update_url: str | None, root: Path | None) -> None:
+    """Put the last build into a persistent store, replacing each of its named graphs.
+
+    An oxigraph:PATH store is then reopened by any command with --store oxigraph:PATH
+    without reading the build again (until the next build). An endpoint (Fuseki, GraphDB,
+    Virtuoso, Oxigraph server, …) is loaded graph by graph over the Graph Store Protocol
+    or SPARQL Update; then every command answers from it with --store URL.
+
+    \b
+    Examples:
+      coalition-kg load --store oxigraph:out/store
+      coalition-kg load --store http://localhost:7878/query --graph-store http://localhost:7878/store
+      coalition-kg query members-as-of --store http://localhost:7878/query
+    """
+    from .remote import EndpointError, SparqlStore
+
+    project = Project.find(root)
+    path = dataset_path(project)
+    if not path.exists():
+        raise click.UsageError(f"no built dataset at {path}; run `coalition-kg build` first")
+    name, location = parse_spec(spec)
+    if name == "sparql":
+        store = SparqlStore(location, graph_store_url=graph_store, update_url=update_url)
+    elif location:
+        store = open_store(spec)
+    else:
+        raise click.UsageError(f"{spec} is not persistent: give oxigraph:PATH or an endpoint URL")
+    started = time.perf_counter()
+    try:
+        store.load(path)
+    except EndpointError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{spec}: {len(store)} quads ({time.perf_counter() - started:.1f} s)")

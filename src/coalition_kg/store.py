@@ -1,19 +1,26 @@
-"""Triple-store backends behind one small interface, chosen by name.
+"""Triple-store backends behind one small interface, chosen by one string (``--store``).
 
-``memory`` is rdflib's in-memory ``Dataset`` (the reference implementation of SPARQL in
-Python); ``oxigraph`` is pyoxigraph's store, much faster on large graphs. Both load the
-canonical N-Quads of a build and answer SPARQL with the union of all named graphs as the
-default graph. Parameters are bound as RDF terms (rdflib ``initBindings``, Oxigraph
+=====================  ==================================================================
+``memory``             rdflib's in-memory ``Dataset`` (the reference SPARQL in Python)
+``oxigraph``           pyoxigraph's store in memory, much faster on large graphs
+``oxigraph:PATH``      pyoxigraph's store persisted at PATH: loaded once, reopened fast
+``http(s)://…``        any SPARQL 1.1 endpoint by its query URL (``remote.SparqlStore``)
+=====================  ==================================================================
+
+Each loads the canonical N-Quads of a build and answers SPARQL with the union of all
+named graphs as the default graph. Parameters are bound as RDF terms (rdflib ``initBindings``, Oxigraph
 substitutions), never pasted into query text. Answers come back as rdflib terms, so
 callers — and the tests that run every stored query on every backend — cannot tell the
 backends apart except by speed.
 
-A new backend is a class with ``load``, ``query`` and ``__len__``, registered with
-``@register("name")``.
+A new local backend is a class with ``load``, ``query`` and ``__len__`` whose constructor
+takes an optional location, registered with ``@register("name")``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +68,8 @@ def sort_concatenations(sparql: str, result: QueryResult) -> QueryResult:
 
 class Store(Protocol):
     name: str
+    holds_own_data: bool  # True when the data lives in the store (remote), not in our build
+
 
     def load(self, nquads: Path) -> None: ...
 
@@ -69,7 +78,7 @@ class Store(Protocol):
     def __len__(self) -> int: ...
 
 
-BACKENDS: dict[str, Callable[[], Store]] = {}
+BACKENDS: dict[str, Callable[..., Store]] = {}  # local backends, by name
 
 
 def register(name: str) -> Callable[[type], type]:
@@ -81,17 +90,36 @@ def register(name: str) -> Callable[[type], type]:
     return decorate
 
 
-def open_store(name: str = "memory") -> Store:
-    """A new, empty store of the backend called ``name``."""
-    try:
-        return BACKENDS[name]()
-    except KeyError:
-        raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(sorted(BACKENDS))}") from None
+STORE_SPECS = "memory, oxigraph, oxigraph:PATH or the http(s):// URL of a SPARQL endpoint"
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """``"oxigraph:/data/kg"`` → ``("oxigraph", "/data/kg")``; a URL → ``("sparql", url)``."""
+    if re.match(r"https?://", spec):
+        return "sparql", spec
+    name, _, location = spec.partition(":")
+    if name not in BACKENDS:
+        raise ValueError(f"unknown store {spec!r}; give {STORE_SPECS}")
+    if location and name == "memory":
+        raise ValueError(f"the memory store keeps no data on disk; give {STORE_SPECS}")
+    return name, location
+
+
+def open_store(spec: str = "memory") -> Store:
+    """The store ``spec`` names: ``memory``, ``oxigraph``, ``oxigraph:PATH`` or an endpoint URL."""
+    name, location = parse_spec(spec)
+    if name == "sparql":
+        from .remote import SparqlStore  # it builds on this module
+
+        return SparqlStore(location)
+    return BACKENDS[name](location) if location else BACKENDS[name]()
 
 
 @register("memory")
 class MemoryStore:
     """rdflib's in-memory dataset; the union of all graphs is the default graph."""
+
+    holds_own_data = False
 
     def __init__(self) -> None:
         self.dataset = Dataset(default_union=True)
@@ -112,13 +140,34 @@ class MemoryStore:
 
 @register("oxigraph")
 class OxigraphStore:
-    """pyoxigraph's store, in memory; queries see the union of all graphs by default."""
+    """pyoxigraph's store, in memory or persisted at ``location``; queries see the union of
+    all graphs by default.
 
-    def __init__(self) -> None:
-        self.store = ox.Store()
+    A persistent store remembers which build it holds (a stamp with the N-Quads' SHA-256
+    beside its files), so loading the same build again is skipped: the second command
+    on a 1M-triple graph opens in a moment instead of re-reading the file.
+    """
+
+    holds_own_data = False
+    STAMP = "coalition-kg-build.json"
+
+    def __init__(self, location: str | Path | None = None) -> None:
+        self.location = Path(location) if location else None
+        self.store = ox.Store(str(self.location)) if self.location else ox.Store()
 
     def load(self, nquads: Path) -> None:
+        if self.location is None:
+            self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            return
+        stamp = self.location / self.STAMP
+        wanted = {"sha256": _sha256(nquads)}
+        if stamp.exists() and json.loads(stamp.read_text()) == wanted:
+            return
+        stamp.unlink(missing_ok=True)  # a load cut short must not look complete
+        self.store.clear()
         self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        self.store.flush()
+        stamp.write_text(json.dumps(wanted))
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
@@ -131,6 +180,11 @@ class OxigraphStore:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def to_ox(term: Node) -> object:
