@@ -448,3 +448,55 @@ def load_command(spec: str, graph_store: str | None, update_url: str | None, roo
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo(f"{spec}: {len(store)} quads ({time.perf_counter() - started:.1f} s)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens the endpoint to other machines.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--timeout", default=30.0, show_default=True, type=float,
+              help="Seconds a query may run before it is stopped (answer 503).")
+@click.option("--max-rows", default=10_000, show_default=True, type=int,
+              help="Most rows (or triples) returned for one query.")
+@click.option("--allow-service", "allowed", multiple=True, metavar="IRI_PREFIX",
+              help="Let SERVICE and FROM reach IRIs starting with this (repeatable); none by default.")
+@click.option("--cors-origin", "origins", multiple=True, metavar="ORIGIN",
+              help="Let scripts on this origin (https://example.org) call the endpoint (repeatable).")
+@click.option("--store-dir", "location", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the persistent Oxigraph store (default: out/store, loaded from the last build).")
+@root_option
+def serve(host, port, timeout, max_rows, allowed, origins, location, root) -> None:
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint, with a query page.
+
+    /sparql answers GET and POST (JSON, XML, CSV, TSV results; Turtle, JSON-LD or
+    N-Triples for CONSTRUCT and DESCRIBE) from SPARQLWrapper, YASGUI, rdflib or curl;
+    / is a query page; /data/ has the dataset files, /views/ the HTML views. Updates,
+    Graph Store writes and SERVICE calls are refused (403); a query running past
+    --timeout is stopped (503).
+
+    \b
+    Examples:
+      coalition-kg serve
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
+          http://127.0.0.1:8000/sparql
+    """
+    from .serve import Endpoint, Policy
+
+    project = Project.find(root)
+    path = dataset_path(project)
+    if not path.exists():
+        raise click.UsageError(f"no built dataset at {path}; run `coalition-kg build` first")
+    location = location or project.out_dir / "store"
+    store = open_store(f"oxigraph:{location}")
+    store.load(path)
+    del store  # the workers open it read-only
+    policy = Policy(timeout=timeout, max_rows=max_rows, allowed_services=list(allowed), cors_origins=list(origins))
+    endpoint = Endpoint((host, port), location, project.out_dir, policy)
+    click.echo(f"SPARQL endpoint: http://{host}:{endpoint.server_port}/sparql  (query page: "
+               f"http://{host}:{endpoint.server_port}/)  Ctrl-C to stop", err=True)
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.server_close()
