@@ -79,6 +79,7 @@ def measure(size: int, folder: Path, args: argparse.Namespace) -> tuple[dict, di
                 stored.run(store)
                 row[backend] = statistics.median(timed(lambda q=stored, s=store: q.run(s)) for _ in range(args.repeat))
         print(f"{size}: {name} {row}", file=sys.stderr, flush=True)
+    rates["quads"] = len(stores["oxigraph"])
     return rates, answers
 
 
@@ -97,8 +98,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             results[size] = measure(size, Path(tmp), args)
-    backends = list(next(iter(results.values()))[0])
-    lines = ["| load (triples/s) | " + " | ".join(f"{s:,}" for s in args.sizes) + " |",
+    backends = [b for b in next(iter(results.values()))[0] if b != "quads"]
+    lines = ["| load (quads/s) | " + " | ".join(f"{results[s][0]['quads']:,} quads" for s in args.sizes) + " |",
              "|---|" + "---:|" * len(args.sizes)]
     lines += [f"| {b} | " + " | ".join(f"{results[s][0][b]:,.0f}" for s in args.sizes) + " |" for b in backends]
     lines += ["", "| query | " + " | ".join(f"{b} s @ {s:,}" for s in args.sizes for b in backends)

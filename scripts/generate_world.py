@@ -56,11 +56,10 @@ def generate(seed_quads: Path, out: Path, triples: int, seed: int) -> int:
     with out.open("w", encoding="utf-8") as handle:
         handle.writelines(ontology + data)
         written += len(ontology) + len(data)
-        number = 1
-        while written + len(data) <= triples:
+        copies = max(0, round((triples - written) / len(data)))  # the nearest whole number of worlds
+        for number in range(1, copies + 1):
             handle.writelines(world(data, number, timedelta(days=rng.randint(-180, 180))))
             written += len(data)
-            number += 1
     return written
 
 

@@ -40,11 +40,9 @@ def wait_for(url: str, seconds: float = 20.0) -> None:
 
 
 @contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    """An Oxigraph server (read-write) on a free loopback port; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def running(command: list[str], port: int) -> Iterator[str]:
+    """Run a server ``command`` listening on ``port`` of 127.0.0.1; yields its base URL."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/")
@@ -52,3 +50,9 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     finally:
         process.kill()
         process.wait()
+
+
+def oxigraph_server(location: Path):
+    """An Oxigraph server (read-write) on a free loopback port; yields its base URL."""
+    port = free_port()
+    return running([str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"], port)

@@ -25,25 +25,17 @@ import pytest
 
 from coalition_kg.build import run_build
 
-from .servers import free_port, wait_for
+from .servers import free_port, running
 
 LABELS = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-@contextmanager
 def serving(project, *options: str):
+    """`coalition-kg serve` for ``project`` as its own process, on a free port."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "coalition_kg", "serve", "--port", str(port),
-                                "--root", str(project.root), *options],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/")
-        yield base
-    finally:
-        process.kill()
-        process.wait()
+    return running([sys.executable, "-m", "coalition_kg", "serve", "--port", str(port),
+                    "--root", str(project.root), *options], port)
 
 
 def ask(base: str, query: str | None = None, accept: str = "application/sparql-results+json", method: str = "POST",

@@ -24,7 +24,7 @@ from coalition_kg.store import open_store
 from coalition_kg.substitute import SubstitutionError
 
 from .conftest import ROOT
-from .servers import oxigraph_server
+from .servers import free_port, oxigraph_server
 
 # Non-default values, so substitution is exercised on IRIs, dates and concepts alike.
 PARAMS = {
@@ -73,7 +73,7 @@ def test_a_value_cannot_change_the_query_it_is_bound_into(endpoint):
     france = remote.query(text, {"name": Literal("France")})
     assert [row[1] for row in france.rows] == [iri("state", "FRA")]
     # Quotes, braces and comment signs stay inside the literal: no rows, no error.
-    sneaky = Literal('France" } ?state ?p ?name . FILTER("1" = "1') 
+    sneaky = Literal('France" } ?state ?p ?name . FILTER("1" = "1')
     assert remote.query(text, {"name": sneaky}).rows == []
     assert remote.query(text, {"name": Literal("France\n} #")}).rows == []
     with pytest.raises(SubstitutionError, match="not a valid IRI"):
@@ -99,8 +99,6 @@ def test_loading_over_sparql_update_replaces_each_graph(shipped, tmp_path):
 
 
 def test_an_endpoint_that_is_down_or_not_sparql_is_a_clear_error(endpoint):
-    from .servers import free_port
-
     with pytest.raises(EndpointError, match="cannot reach"):
         SparqlStore(f"http://127.0.0.1:{free_port()}/query", timeout=5).query("ASK {}")
     with pytest.raises(EndpointError, match="HTTP 4"):

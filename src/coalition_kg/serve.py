@@ -141,7 +141,7 @@ def serialise(result, media_type: str, max_rows: int) -> tuple[str, bytes, bool]
     return media_type, writer(variables, table), truncated
 
 
-def _json(variables: list[str], rows: list[list], boolean: bool | None = None) -> bytes:
+def _json(variables: list[str], rows: list[list]) -> bytes:
     def term(t) -> dict:
         if isinstance(t, ox.NamedNode):
             return {"type": "uri", "value": t.value}
