@@ -35,6 +35,7 @@ PARAMS = {
     "meeting-attendance": {"meeting": "2025-03-27-paris"},
     "statements-by-topic": {"topic": "sanctions"},
     "claim-sources": {"claimType": "ckg:Pledge"},
+    "representation-across-leadership-changes": {"state": "DEU"},  # bound inside a sub-query too
 }
 
 

@@ -30,6 +30,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node, Variable
 
+from .substitute import SubstitutionError, substitute
+
 
 @dataclass
 class QueryResult:
@@ -170,7 +172,15 @@ class OxigraphStore:
         stamp.write_text(json.dumps(wanted))
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
-        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        """Parameters are written into the query as terms (``substitute``) rather than passed as
+        Oxigraph substitutions: Oxigraph plans a query before substituting, so a bound meeting
+        did not make the meeting's triples the starting point (0.58 s against 0.005 s for
+        meeting-attendance at 1M triples). Blank nodes cannot be written as terms and go as
+        substitutions."""
+        try:
+            sparql, substitutions = substitute(sparql, bindings or {}), {}
+        except SubstitutionError:
+            substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         result = self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult([], [], bool(result))

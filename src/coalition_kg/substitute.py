@@ -10,7 +10,7 @@ and a value can never close a string or an IRI and add query text of its own.
 
 Where a bare term is not allowed, the variable becomes an expression: ``SELECT ?date``
 turns into ``SELECT ("2025-12-31"^^<…#date> AS ?date)`` and ``GROUP BY ?date`` into
-``GROUP BY ("2025-12-31"^^<…#date>)``. A parameter that the query assigns itself
+``GROUP BY ("2025-12-31"^^<…#date>)``; a sub-query stops projecting it. A parameter that the query assigns itself
 (``BIND(… AS ?date)``, ``VALUES ?date``) cannot be substituted and is refused.
 """
 
@@ -67,6 +67,7 @@ def substitute(sparql: str, bindings: dict[str, Node]) -> str:
     terms = {name: serialise(term) for name, term in bindings.items()}
     out: list[str] = []
     clause = None  # "select", "group", "order" or None, while in such a clause
+    selects = 0  # SELECT keywords so far: the first is the query's own, later ones sub-queries
     depth = 0  # parenthesis depth inside the current clause
     previous = ""  # the last significant word or symbol
     for match in _TOKEN.finditer(sparql):
@@ -74,7 +75,7 @@ def substitute(sparql: str, bindings: dict[str, Node]) -> str:
         if kind == "word":
             word = text.upper()
             if word == "SELECT":
-                clause, depth = "select", 0
+                clause, depth, selects = "select", 0, selects + 1
             elif word in ("GROUP", "ORDER"):
                 clause, depth = word.lower(), 0
             elif word in ("WHERE", "HAVING", "LIMIT", "OFFSET", "VALUES", "FROM") and depth == 0:
@@ -93,7 +94,9 @@ def substitute(sparql: str, bindings: dict[str, Node]) -> str:
                 raise SubstitutionError(f"?{name} is assigned by the query itself (BIND/AS or VALUES), "
                                         "so a value cannot be bound to it")
             if clause == "select" and depth == 0:
-                text = f"({terms[name]} AS {text})"
+                # A sub-query no longer projects the variable (the outer query would then
+                # assign it twice); the query's own SELECT projects the value.
+                text = f"({terms[name]} AS {text})" if selects == 1 else ""
             elif clause in ("group", "order") and depth == 0:
                 text = f"({terms[name]})"
             else:
