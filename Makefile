@@ -5,7 +5,7 @@ VENV ?= .venv
 PY = $(VENV)/bin/python
 CKG = $(VENV)/bin/coalition-kg
 
-.PHONY: run test setup system-deps bench
+.PHONY: run test setup system-deps bench bench-scale
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,3 +34,7 @@ test: setup system-deps
 bench: setup
 	$(PY) benchmarks/bench_queries.py
 	$(PY) benchmarks/bench_views.py
+
+bench-scale: setup
+	$(CKG) build
+	$(PY) benchmarks/bench_scale.py

@@ -80,21 +80,24 @@ def dataset_path(project: Project) -> Path:
 
 def open_dataset(root: str | os.PathLike | Project | None = None, backend: str = "oxigraph",
                  inferred: bool = False) -> KnowledgeGraph:
-    """Load the last build of the project at ``root`` into a ``backend`` store.
+    """The last build of the project at ``root`` in the store ``backend`` names.
 
-    Both backends give the same answers; ``oxigraph`` is much faster on large graphs and
-    ``memory`` is rdflib's pure-Python store. ``inferred=True`` adds the inferred graphs
-    (``inferred.nq``, one named graph per rule) to what the sources say.
+    ``backend`` is ``oxigraph`` (in memory, the default), ``memory`` (rdflib's pure-Python
+    store), ``oxigraph:PATH`` (persistent; loaded once, reopened fast) or the URL of a
+    SPARQL endpoint, which already holds the data (see ``coalition-kg load``). All give
+    the same answers. ``inferred=True`` adds the inferred graphs (``inferred.nq``, one named
+    graph per rule) to what the sources say.
     """
     project = root if isinstance(root, Project) else Project.find(root)
+    store = open_store(backend)
+    if store.holds_own_data:
+        return KnowledgeGraph(store, project)
     path = dataset_path(project)
     paths = [path, path.with_name("inferred.nq")] if inferred else [path]
     for needed in paths:
         if not needed.exists():
             raise NotBuiltError(f"no built dataset at {needed}; run `coalition-kg build` first")
-    store = open_store(backend)
-    for needed in [*paths, *derived_graphs(project, path)]:
-        store.load(needed)
+    store.load(*paths, *derived_graphs(project, path))
     return KnowledgeGraph(store, project)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__, queries, stats as stats_module, tables
-from .api import NotBuiltError, open_dataset
+from .api import NotBuiltError, dataset_path, open_dataset
 from .build import build_dataset, run_build
 from .documents import DocumentError, Rules
 from .evaluate import evaluate, table
@@ -24,14 +24,28 @@ from .ingest import documents_in, metadata_for, register, restore, snapshot
 from .load import load_data
 from .namespaces import shorten
 from .project import Project
-from .store import BACKENDS
+from .store import open_store, parse_spec
 from .validate import validate as validate_dataset
 from .yamlfile import DataError
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="Project folder (default: the checkout you are in, or $COALITION_KG_ROOT).")
-backend_option = click.option("--backend", type=click.Choice(sorted(BACKENDS)), default="oxigraph", show_default=True,
-                              help="Store that answers the query; both give the same answers.")
+class StoreSpec(click.ParamType):
+    """A store named by one string (see store.py): checked before anything is opened."""
+
+    name = "STORE"
+
+    def convert(self, value, param, ctx):
+        try:
+            parse_spec(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        return value
+
+
+backend_option = click.option("--store", "--backend", "backend", type=StoreSpec(), default="oxigraph", show_default=True,
+                              help="memory, oxigraph, oxigraph:PATH (persistent) or a SPARQL endpoint URL; "
+                                   "all give the same answers.")
 format_option = click.option("--format", "fmt", type=click.Choice(tables.FORMATS), default="table", show_default=True,
                              help="table for people; csv or json (full IRIs) for other tools.")
 
@@ -509,7 +523,6 @@ def analyze(periods, seed, top, backend, root) -> None:
         ORDER BY DESC(?value) LIMIT 5'
     """
     from .analysis import Period, analyze as run_analysis, write as write_analysis
-    from .api import dataset_path
 
     project = Project.find(root)
     kg = _open(root, backend)
@@ -695,3 +708,102 @@ def link(refresh: bool, endpoint: str | None, cache_dir: Path | None, timeout: f
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# -- stores and the SPARQL endpoint (issue 4) ---------------------------------------------
+
+
+@main.command("load")
+@click.option("--store", "spec", type=StoreSpec(), required=True,
+              help="oxigraph:PATH (persistent) or the query URL of a SPARQL endpoint.")
+@click.option("--graph-store", metavar="URL",
+              help="The endpoint's Graph Store Protocol URL (e.g. http://localhost:7878/store).")
+@click.option("--update", "update_url", metavar="URL",
+              help="The endpoint's SPARQL Update URL, for endpoints without the Graph Store Protocol.")
+@root_option
+def load_command(spec: str, graph_store: str | None, update_url: str | None, root: Path | None) -> None:
+    """Put the last build into a persistent store, replacing each of its named graphs.
+
+    An oxigraph:PATH store is then reopened by any command with --store oxigraph:PATH
+    without reading the build again (until the next build). An endpoint (Fuseki, GraphDB,
+    Virtuoso, Oxigraph server, …) is loaded graph by graph over the Graph Store Protocol
+    or SPARQL Update; then every command answers from it with --store URL.
+
+    \b
+    Examples:
+      coalition-kg load --store oxigraph:out/store
+      coalition-kg load --store http://localhost:7878/query --graph-store http://localhost:7878/store
+      coalition-kg query members-as-of --store http://localhost:7878/query
+    """
+    from .remote import EndpointError, SparqlStore
+
+    project = Project.find(root)
+    path = dataset_path(project)
+    if not path.exists():
+        raise click.UsageError(f"no built dataset at {path}; run `coalition-kg build` first")
+    name, location = parse_spec(spec)
+    if name == "sparql":
+        store = SparqlStore(location, graph_store_url=graph_store, update_url=update_url)
+    elif location:
+        store = open_store(spec)
+    else:
+        raise click.UsageError(f"{spec} is not persistent: give oxigraph:PATH or an endpoint URL")
+    started = time.perf_counter()
+    try:
+        store.load(path)
+    except EndpointError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{spec}: {len(store)} quads ({time.perf_counter() - started:.1f} s)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens the endpoint to other machines.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--timeout", default=30.0, show_default=True, type=float,
+              help="Seconds a query may run before it is stopped (answer 503).")
+@click.option("--max-rows", default=10_000, show_default=True, type=int,
+              help="Most rows (or triples) returned for one query.")
+@click.option("--allow-service", "allowed", multiple=True, metavar="IRI_PREFIX",
+              help="Let SERVICE and FROM reach IRIs starting with this (repeatable); none by default.")
+@click.option("--cors-origin", "origins", multiple=True, metavar="ORIGIN",
+              help="Let scripts on this origin (https://example.org) call the endpoint (repeatable).")
+@click.option("--store-dir", "location", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the persistent Oxigraph store (default: out/store, loaded from the last build).")
+@root_option
+def serve(host, port, timeout, max_rows, allowed, origins, location, root) -> None:
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint, with a query page.
+
+    /sparql answers GET and POST (JSON, XML, CSV, TSV results; Turtle, JSON-LD or
+    N-Triples for CONSTRUCT and DESCRIBE) from SPARQLWrapper, YASGUI, rdflib or curl;
+    / is a query page; /data/ has the dataset files, /views/ the HTML views. Updates,
+    Graph Store writes and SERVICE calls are refused (403); a query running past
+    --timeout is stopped (503).
+
+    \b
+    Examples:
+      coalition-kg serve
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
+          http://127.0.0.1:8000/sparql
+    """
+    from .serve import Endpoint, Policy
+
+    project = Project.find(root)
+    path = dataset_path(project)
+    if not path.exists():
+        raise click.UsageError(f"no built dataset at {path}; run `coalition-kg build` first")
+    location = location or project.out_dir / "store"
+    store = open_store(f"oxigraph:{location}")
+    store.load(path)
+    del store  # the workers open it read-only
+    policy = Policy(timeout=timeout, max_rows=max_rows, allowed_services=list(allowed), cors_origins=list(origins))
+    endpoint = Endpoint((host, port), location, project.out_dir, policy)
+    click.echo(f"SPARQL endpoint: http://{host}:{endpoint.server_port}/sparql  (query page: "
+               f"http://{host}:{endpoint.server_port}/)  Ctrl-C to stop", err=True)
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.server_close()
