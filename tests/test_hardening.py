@@ -191,7 +191,7 @@ CASES: dict[str, Case] = {
                                    "no stored query named 'checks/claim-without-evidence'"),
     "unknown command": Case("argument", command("destroy"), "No such command 'destroy'"),
     "unknown backend": Case("argument", command("query", "members-as-of", "--backend", "postgres"),
-                            "Invalid value for '--backend'"),
+                            "unknown store 'postgres'"),
     "unknown format": Case("argument", command("query", "members-as-of", "--format", "xlsx"),
                            "Invalid value for '--format'"),
     "SPARQL update": Case("argument", command("sparql", "DROP ALL"), "the query failed"),

@@ -213,3 +213,36 @@ def test_it_listens_on_loopback_only_by_default(endpoint):
     from coalition_kg.cli import serve
 
     assert next(p for p in serve.params if p.name == "host").default == "127.0.0.1"
+
+
+def test_twenty_clients_at_once_get_the_same_answers_as_the_local_store(project):
+    """Concurrent clients from another process: no request fails, and every stored query gives
+    what the in-process store gives (rdflib's query parser is not thread-safe; the server must be)."""
+    import threading
+
+    from coalition_kg.api import open_dataset
+    from coalition_kg.queries import load_all
+    from coalition_kg.remote import SparqlStore
+
+    stored = [q for q in load_all(project.queries_dir).values() if q.offline]
+    local = open_dataset(project).store
+    expected = {q.name: sorted(map(repr, q.run(local).rows)) for q in stored}
+    failures: list[str] = []
+
+    def client(base: str, offset: int) -> None:
+        store = SparqlStore(base + "/sparql")
+        for index in range(len(stored)):
+            query = stored[(offset + index) % len(stored)]
+            try:
+                if sorted(map(repr, query.run(store).rows)) != expected[query.name]:
+                    failures.append(f"{query.name}: different rows")
+            except Exception as exc:  # every failure counts
+                failures.append(f"{query.name}: {exc}")
+
+    with serving(project) as base:
+        threads = [threading.Thread(target=client, args=(base, offset)) for offset in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []

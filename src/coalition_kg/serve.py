@@ -19,9 +19,11 @@ Besides ``/sparql`` it serves a small query page at ``/``, the HTML views of
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import multiprocessing
+import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -68,17 +70,31 @@ class Refused(Exception):
         self.status = status
 
 
+_PARSER = threading.Lock()  # rdflib's pyparsing grammar is not thread-safe: concurrent parses fail at random
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> tuple[tuple[str, object], ...] | Refused:
+    """What a query reaches out to (SERVICE and FROM targets), or why it is refused; remembered
+    per query text, since clients repeat their queries and parsing takes rdflib a while."""
+    with _PARSER:
+        try:
+            query = translateQuery(parseQuery(text))
+        except Exception as exc:  # rdflib raises pyparsing's and its own errors
+            try:
+                parseUpdate(text)
+            except Exception:
+                return Refused(400, f"malformed query: {exc}")
+            return Refused(403, "this endpoint is read-only: updates are refused")
+    return tuple(_remote_targets(query.algebra))
+
+
 def check_query(text: str, policy: Policy) -> None:
     """Refuse updates (403), malformed queries (400) and calls to hosts not allowed (403)."""
-    try:
-        query = translateQuery(parseQuery(text))
-    except Exception as exc:  # rdflib raises pyparsing's and its own errors
-        try:
-            parseUpdate(text)
-        except Exception:
-            raise Refused(400, f"malformed query: {exc}") from None
-        raise Refused(403, "this endpoint is read-only: updates are refused") from None
-    for kind, target in _remote_targets(query.algebra):
+    parsed = _parsed(text)
+    if isinstance(parsed, Refused):
+        raise parsed
+    for kind, target in parsed:
         if kind == "FROM" and isinstance(target, URIRef) and str(target).startswith(str(GRAPH)):
             continue  # one of the dataset's own graphs
         if not (isinstance(target, URIRef) and any(str(target).startswith(p) for p in policy.allowed_services)):
@@ -232,6 +248,7 @@ class Endpoint(ThreadingHTTPServer):
     """The HTTP server: one thread per request, one worker process per query."""
 
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog: at 5 (the default), the sixth client at once is reset
 
     def __init__(self, address: tuple[str, int], location: Path, out_dir: Path, policy: Policy) -> None:
         super().__init__(address, Handler)
@@ -239,6 +256,9 @@ class Endpoint(ThreadingHTTPServer):
         self.files = {"data": out_dir / "graph", "views": out_dir / "views"}
         self.policy = policy
         self.workers = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has already imported this module (and pyoxigraph):
+        # a query then starts in milliseconds instead of a second of imports.
+        self.workers.set_forkserver_preload([__name__])
 
     def answer(self, text: str, media_type: str) -> tuple[str, bytes, bool]:
         """Run one checked query in a worker; kill it at the timeout."""
