@@ -29,7 +29,8 @@ from coalition_kg import queries
 from coalition_kg.api import KnowledgeGraph, Rows
 from coalition_kg.queries import QueryError
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import MAY_BE_EMPTY, ROOT
+
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 # Federated examples (`# requires: network`) call Wikidata; tests/test_link.py runs them against a stand-in.
 OFFLINE_QUERY_FILES = [path for path in QUERY_FILES if queries.parse(path).offline]
@@ -196,11 +197,6 @@ def test_every_stored_query_has_a_header_and_its_parameters_are_query_variables(
             assert not re.search(rf"\?{param.name}\b", expression), f"parameter {param.name!r} used in BIND"
         if param.default is not None:
             queries.convert(param, param.default)  # a default must be a valid value
-
-
-# Queries whose right answer on the shipped data is no rows, and where a real answer is tested.
-MAY_BE_EMPTY = {"wikidata-disagreements": "the shipped snapshot agrees with the curated data; "
-                                          "tests/test_link.py finds a disagreement in the kitchen sink"}
 
 
 @pytest.mark.parametrize("path", OFFLINE_QUERY_FILES, ids=lambda p: p.stem)

@@ -23,7 +23,7 @@ from coalition_kg.remote import EndpointError, SparqlStore
 from coalition_kg.store import open_store
 from coalition_kg.substitute import SubstitutionError
 
-from .conftest import ROOT
+from .conftest import MAY_BE_EMPTY, ROOT
 from .servers import free_port, oxigraph_server
 
 # Non-default values, so substitution is exercised on IRIs, dates and concepts alike.
@@ -53,7 +53,7 @@ def local(shipped):
     return open_dataset(shipped, backend="oxigraph").store
 
 
-STORED = queries.load_all(ROOT / "queries")
+STORED = {name: q for name, q in queries.load_all(ROOT / "queries").items() if q.offline}
 
 
 @pytest.mark.parametrize("name", sorted(STORED))
@@ -65,7 +65,7 @@ def test_every_stored_query_gives_the_same_rows_on_an_endpoint_as_locally(name, 
         answer = stored.run(remote, values)
         assert answer.variables == expected.variables
         assert answer.rows == expected.rows
-    assert expected.rows, f"{name} should have rows on the shipped data"
+    assert expected.rows or name in MAY_BE_EMPTY, f"{name} should have rows on the shipped data"
 
 
 def test_a_value_cannot_change_the_query_it_is_bound_into(endpoint):
