@@ -15,7 +15,7 @@ from coalition_kg.cli import main
 from coalition_kg.documents import Rules, read_document
 from coalition_kg.namespaces import CKG, PROV, concept, iri, source_graph
 
-from .conftest import ROOT, copy_project
+from .conftest import KITCHEN_SINK, ROOT, copy_project
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 EVAL = ROOT / "tests" / "data" / "eval"
@@ -217,3 +217,15 @@ def test_bad_metadata_is_refused_with_the_field_named(project, tmp_path):
     assert "issued: 2025-02-30 is not a real date" in result.stderr
     result = ingest(project, str(document), "--type", "gossip")
     assert "unknown source-type 'gossip'" in result.stderr
+
+
+def test_a_project_without_extraction_rules_is_told_which_file_is_missing(tmp_path):
+    project = copy_project(KITCHEN_SINK, tmp_path / "project")  # the kitchen sink has no graph/extraction/
+    article = tmp_path / "article.txt"
+    article.write_text("PARIS, 6 January 2026 — France pledged troops.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", "--root", str(project.root), str(article), "--issued", "2026-01-06",
+                                       "--url", "https://example.org/a", "--title", "A", "--type", "news-report"])
+    assert result.exit_code == 1
+    assert "graph/extraction/structure.yaml: cannot read file" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (project.graph_dir / "sources").exists()

@@ -162,7 +162,10 @@ def ingest(paths, meta, title, publisher, url, issued, source_type, language, en
     progress = Progress(quiet)
     options = {"title": title, "publisher": publisher, "url": url, "issued": issued, "type": source_type,
                "language": language, "encoding": encoding}
-    rules = Rules.load(project.graph_dir / "extraction")
+    try:
+        rules = Rules.load(project.graph_dir / "extraction")
+    except DataError as exc:
+        _fail_data(exc)
     files = documents_in(list(paths))
     if not files:
         raise click.UsageError("no documents (.txt, .md, .html) found in the paths given")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
+from .yamlfile import load_yaml
 
 
 class DocumentError(ValueError):
@@ -54,8 +54,8 @@ class Rules:
 
     @classmethod
     def load(cls, folder: Path) -> "Rules":
-        structure = yaml.safe_load((folder / "structure.yaml").read_text(encoding="utf-8"))
-        languages = yaml.safe_load((folder / "languages.yaml").read_text(encoding="utf-8"))
+        structure = load_yaml(folder / "structure.yaml")  # a missing or broken file: a DataError naming it
+        languages = load_yaml(folder / "languages.yaml")
         flags = re.IGNORECASE
         return cls(
             furniture=[re.compile(p, flags) for p in structure["furniture"]],

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from .load import Data
+from .yamlfile import load_yaml
 
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}(?:-\w+)?|\w+(?:[’'-]\w+)*|[^\w\s]")
 
@@ -135,7 +134,7 @@ CUE_GROUPS = ("capacity_cues", "membership_roles", "conditions", "pledge_types",
 
 def build_lexicon(data: Data, folder: Path) -> Lexicon:
     """Everything the extractor matches, from the reference data and ``lexicon.yaml``."""
-    spec = yaml.safe_load((folder / "lexicon.yaml").read_text(encoding="utf-8"))
+    spec = load_yaml(folder / "lexicon.yaml")
     lex = Lexicon()
     for state in data.records("reference/states.yaml"):
         code = state["iso3"]
