@@ -1,6 +1,6 @@
 # Two entry points for a fresh machine (see README):
 #   make run   - set up, build the graph from the shipped data, answer example questions
-#   make test  - set up (Java included, for the HermiT consistency tests) and run the tests
+#   make test  - set up (Java and Chromium included: HermiT and the browser tests) and run the tests
 VENV ?= .venv
 PY = $(VENV)/bin/python
 CKG = $(VENV)/bin/coalition-kg
