@@ -98,6 +98,9 @@ class _TextExtractor(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than tab, newline, form feed, return
+
+
 def decode(raw: bytes, shown: str, encoding: str | None, max_bytes: int) -> str:
     """Bytes to text, refusing what is not a text document."""
     if not raw.strip():
@@ -114,7 +117,7 @@ def decode(raw: bytes, shown: str, encoding: str | None, max_bytes: int) -> str:
                             "give the right one with --encoding") from None
     except LookupError:
         raise DocumentError(f"{shown}: unknown encoding {encoding!r}") from None
-    controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
+    controls = len(CONTROL.findall(text, 0, 8192))
     if controls > len(text[:8192]) * 0.01:
         raise DocumentError(f"{shown}: this looks like a binary file (control characters), not a text document")
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
@@ -176,6 +179,6 @@ def detect_language(text: str, stopwords: dict[str, set[str]]) -> str:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 6:
         return "en"
-    scores = {lang: sum(1 for w in words if w in vocabulary) for lang, vocabulary in stopwords.items()}
+    scores = {lang: sum(map(vocabulary.__contains__, words)) for lang, vocabulary in stopwords.items()}
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] > scores.get("en", 0) else "en"

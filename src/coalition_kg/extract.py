@@ -81,11 +81,17 @@ class Extractor:
         self.finder = Finder(lex, issued)
         self.out = Extraction(undated=issued is None)
         self.state = _State()
+        self._cues: dict[tuple[str, str], re.Match | None] = {}
 
     # -- helpers ---------------------------------------------------------------------------
 
     def cue(self, name: str, text: str) -> re.Match | None:
-        return self.lex.cue[name].search(text)
+        """The first match of a cue list in ``text``, remembered: the rules ask the same question of the
+        same clause several times, and these searches are most of the extractor's time."""
+        key = (name, text)
+        if key not in self._cues:
+            self._cues[key] = self.lex.cue[name].search(text)
+        return self._cues[key]
 
     def group(self, name: str, text: str) -> list[str]:
         return [slug for slug, pattern in self.lex.groups[name].items() if pattern.search(text)]

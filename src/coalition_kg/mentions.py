@@ -126,7 +126,9 @@ class Finder:
     def _longest(self, toks, i) -> tuple[int, list[Entity]] | None:
         """The longest known name starting at token ``i`` ("Britain's" is "Britain")."""
         first = toks[i][2]
-        longest = max(self.lex.starts.get(first, 0), self.lex.starts.get(_without_possessive(first), 0))
+        longest = self.lex.starts.get(first, 0)
+        if first.endswith(("'s", "’s")):
+            longest = max(longest, self.lex.starts.get(first[:-2], 0))
         for length in range(min(longest, len(toks) - i), 0, -1):
             key = " ".join(t for _, _, t in toks[i:i + length])
             entities = self.lex.names.get(key) or self.lex.names.get(_without_possessive(key))
@@ -146,9 +148,9 @@ class Finder:
 
     def _compound(self, token: str) -> list[Entity]:
         """'Franco-British' → France and the United Kingdom."""
-        parts = token.split("-")
-        if len(parts) < 2:
+        if "-" not in token:
             return []
+        parts = token.split("-")
         result = []
         for part in parts:
             code = self.lex.combining.get(part)

@@ -11,18 +11,30 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+
+
+class Vocabulary(Namespace):
+    """A namespace with a closed set of terms, each made once: building a graph asks for
+    ``ckg:meeting`` or a concept hundreds of times per document, and making an IRI is not free."""
+
+    @lru_cache(maxsize=None)
+    def term(self, name: str) -> URIRef:
+        return super().term(name)
+
+
 BASE = "https://w3id.org/coalition-kg/"
-CKG = Namespace(BASE + "ontology#")
+CKG = Vocabulary(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
-CONCEPT = Namespace(BASE + "concept/")
+CONCEPT = Vocabulary(BASE + "concept/")
 GRAPH = Namespace(BASE + "graph/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 TIME = Namespace("http://www.w3.org/2006/time#")
-SCHEMA = Namespace("https://schema.org/")
+SCHEMA = Vocabulary("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 # Wikidata's statement vocabulary, used as is in the mirror graph (graph:wikidata).
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
