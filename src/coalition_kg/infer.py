@@ -90,7 +90,7 @@ def infer(dataset: Dataset | ox.Store, folder: Path, max_rounds: int = MAX_ROUND
 
 def _store(dataset: Dataset) -> ox.Store:
     store = ox.Store()
-    store.extend(sorted_quads(dataset))
+    store.extend(sorted_quads(dataset))  # not load(): that would rename the blank nodes
     return store
 
 

@@ -25,7 +25,7 @@ from rdflib.namespace import PROV, RDF, SH
 from rdflib.term import Node
 
 from .checks import CheckResult, run_checks
-from .export import sorted_quads
+from .export import nquads
 from .namespaces import CURATED_GRAPH, REFERENCE_GRAPH, shorten
 from .project import Project
 from .store import Store, open_store
@@ -107,7 +107,7 @@ def load_into(dataset: Dataset, backend: str) -> Store:
     store = open_store(backend)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "dataset.nq"
-        path.write_bytes(ox.serialize(sorted_quads(dataset), format=ox.RdfFormat.N_QUADS))
+        path.write_bytes(nquads(dataset))
         store.load(path)
     return store
 
