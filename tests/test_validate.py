@@ -22,7 +22,7 @@ from coalition_kg.cli import main
 from coalition_kg.load import load_data
 from coalition_kg.namespaces import CKG, CURATED_GRAPH, concept, iri, source_graph
 from coalition_kg.project import Project
-from coalition_kg.validate import SHAPES_FILE, check_shapes, shacl_violations
+from coalition_kg.validate import SHAPES_FILE, check_shapes, shacl_violations, union_graph
 from coalition_kg.yamlfile import DataError
 
 from .conftest import KITCHEN_SINK, ROOT
@@ -108,6 +108,29 @@ def test_each_shape_catches_a_planted_error(shape):
     violations = shacl_violations(dataset, SHAPES, report.origins)
     assert any(v.focus == str(node) and words in v.sentence() for v in violations), \
         "\n".join(v.sentence() for v in violations)
+
+
+def test_the_shapes_engine_reports_what_the_reference_implementation_reports():
+    """The build runs the shapes on pyshacl-turbo (a Rust engine) for speed; pySHACL, the reference
+    implementation, must find the same violations — every planted error at once, and none extra —
+    of the same shapes and constraints (each engine words its default messages its own way)."""
+    import pyshacl
+    import pyshacl_turbo
+
+    dataset, _ = kitchen_sink_dataset()
+    for change, _ in CASES.values():
+        change(dataset)
+    found, shapes = [], Graph().parse(SHAPES, format="turtle")
+    for engine in (pyshacl_turbo, pyshacl):
+        conforms, report, _ = engine.validate(union_graph(dataset), shacl_graph=shapes, inference="none", advanced=True)
+        found.append({tuple(report.value(r, p) for p in (SH.focusNode, SH.resultPath, SH.sourceShape,
+                                                         SH.sourceConstraintComponent, SH.resultMessage))
+                      for r in report.subjects(RDF.type, SH.ValidationResult)})
+    ours, reference = found
+    assert len(reference) >= len(CASES)
+    assert {r[:4] for r in ours} == {r[:4] for r in reference}
+    worded = set(shapes.subjects(SH.message, None))  # shapes that give their own message
+    assert {r for r in ours if r[2] in worded} == {r for r in reference if r[2] in worded}
 
 
 def test_every_shape_has_a_planted_error_test():
