@@ -29,7 +29,7 @@ from .extracted import DocumentWriter
 from .lexicon import build_lexicon
 from .link import add_to_dataset as add_wikidata
 from .namespaces import (
-    CKG, CURATED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, concept, iri, short_hash, slugify, source_graph,
+    CKG, CURATED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, concept, integer, iri, short_hash, slugify, source_graph,
 )
 from .project import Project
 from .schema import PartialDate, Record, Ref
@@ -157,7 +157,7 @@ class _Builder:
         if isinstance(value, bool):
             return Literal(value)
         if isinstance(value, int):
-            return Literal(value, datatype=XSD.integer)
+            return integer(value)
         if isinstance(value, float):
             return decimal(value)
         return Literal(str(value))
@@ -379,7 +379,7 @@ class _Builder:
                 self.origin(part, provision)
                 g.add((node, CKG.hasProvision, part))
                 g.add((part, CKG.provisionOf, node))
-                g.add((part, CKG.ordinal, Literal(number, datatype=XSD.integer)))
+                g.add((part, CKG.ordinal, integer(number)))
                 g.add((part, CKG.summary, Literal(provision["summary"])))
                 self.add(g, part, CKG.topic, self.refs(provision.get("topic")))
                 self.add(g, part, CKG.note, provision.get("note"))

@@ -11,6 +11,7 @@ shared nodes of the graph.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
@@ -18,10 +19,16 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from .documents import Document
 from .extract import Claim, Extraction
 from .lexicon import Lexicon, content_words
-from .namespaces import CKG, SCHEMA, concept, iri, short_hash, slugify
+from .namespaces import CKG, SCHEMA, concept, integer, iri, short_hash, slugify
 from .schema import PartialDate, Record
 
 ROLE_SHORTCUTS = {"signatory": CKG.signatory, "endorser": CKG.endorsedBy, "non-signatory": CKG.notSignedBy}
+
+
+@lru_cache(maxsize=None)
+def confidence(value: float) -> Literal:
+    """The xsd:decimal of a rule's confidence (a handful of values, made once each)."""
+    return Literal(Decimal(str(value)), datatype=XSD.decimal)
 
 
 def agent(key: str, lex: Lexicon) -> URIRef:
@@ -80,10 +87,10 @@ class DocumentWriter:
             g.add((node, CKG.sha256, Literal(version["sha256"])))
         g.add((self.source, CKG.latestVersion, self.version))
         # The mined text's length lets a quality check prove every evidence offset falls inside it.
-        g.add((self.version, CKG.textLength, Literal(len(self.doc.text), datatype=XSD.integer)))
+        g.add((self.version, CKG.textLength, integer(len(self.doc.text))))
         foreign = self.doc.passages("foreign")
         if foreign:
-            g.add((self.source, CKG.unminedPassages, Literal(len(foreign), datatype=XSD.integer)))
+            g.add((self.source, CKG.unminedPassages, integer(len(foreign))))
 
     def comments(self) -> None:
         """Reader comments: their own low-reliability source, linked to the article, never mined."""
@@ -98,9 +105,9 @@ class DocumentWriter:
         g.add((node, CKG.sourceType, concept("source-type", "reader-comment")))
         g.add((node, CKG.reliability, concept("reliability", "low")))
         g.add((node, DCTERMS.publisher, iri("publisher", "unidentified")))
-        g.add((node, CKG.commentCount, Literal(len(spans), datatype=XSD.integer)))
-        g.add((node, CKG.charStart, Literal(spans[0].start, datatype=XSD.integer)))
-        g.add((node, CKG.charEnd, Literal(spans[-1].end, datatype=XSD.integer)))
+        g.add((node, CKG.commentCount, integer(len(spans))))
+        g.add((node, CKG.charStart, integer(spans[0].start)))
+        g.add((node, CKG.charEnd, integer(spans[-1].end)))
         if self.record.get("issued"):
             g.add((node, DCTERMS.issued, self.record["issued"].literal()))
         else:
@@ -118,11 +125,11 @@ class DocumentWriter:
         g.add((evidence, RDF.type, CKG.Evidence))
         g.add((evidence, CKG.source, self.source))
         g.add((evidence, CKG.sourceVersion, self.version))
-        g.add((evidence, CKG.charStart, Literal(claim.start, datatype=XSD.integer)))
-        g.add((evidence, CKG.charEnd, Literal(claim.end, datatype=XSD.integer)))
+        g.add((evidence, CKG.charStart, integer(claim.start)))
+        g.add((evidence, CKG.charEnd, integer(claim.end)))
         g.add((evidence, CKG.excerpt, Literal(self.doc.text[claim.start:claim.end])))
         g.add((evidence, CKG.method, Literal(claim.rule)))
-        g.add((evidence, CKG.confidence, Literal(Decimal(str(claim.confidence)), datatype=XSD.decimal)))
+        g.add((evidence, CKG.confidence, confidence(claim.confidence)))
 
     def claim_node(self, node: URIRef, cls: URIRef, claim: Claim) -> URIRef:
         self.b.claim(self.graph, node, cls)
@@ -211,7 +218,7 @@ class DocumentWriter:
         g.add((declaration, CKG.hasProvision, node))
         g.add((node, CKG.provisionOf, declaration))
         g.add((node, CKG.summary, Literal(f["summary"])))
-        g.add((node, CKG.ordinal, Literal(number, datatype=XSD.integer)))
+        g.add((node, CKG.ordinal, integer(number)))
         self.b.add(g, node, CKG.topic, concept("topic", f["topic"]) if f.get("topic") else None)
         self.evidence(node, claim)
 

@@ -20,7 +20,7 @@ TOKEN = re.compile(r"(?:[A-Z]\.){2,}(?:-\w+)?|\w+(?:[’'-]\w+)*|[^\w\s]")
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    return [(*m.span(), m.group()) for m in TOKEN.finditer(text)]
 
 
 def key_of(text: str) -> str:

@@ -106,16 +106,18 @@ class Finder:
     def mentions(self, sentence: Sentence) -> list[Mention]:
         toks = tokens(sentence.text)
         found: list[Mention] = []
+        starts = self.lex.starts
         i = 0
         while i < len(toks):
-            match = self._longest(toks, i)
+            word = toks[i][2]
+            match = self._longest(toks, i) if word in starts or word.endswith(POSSESSIVE_ENDINGS) else None
             if match:
                 length, entities = match
                 start, end = sentence.start + toks[i][0], sentence.start + toks[i + length - 1][1]
                 found.extend(Mention(start, end, e) for e in self._choose(entities, sentence))
                 i += length
                 continue
-            compound = self._compound(toks[i][2])
+            compound = self._compound(word)
             if compound:
                 found.extend(Mention(sentence.start + toks[i][0], sentence.start + toks[i][1], e) for e in compound)
             i += 1
@@ -127,7 +129,7 @@ class Finder:
         """The longest known name starting at token ``i`` ("Britain's" is "Britain")."""
         first = toks[i][2]
         longest = self.lex.starts.get(first, 0)
-        if first.endswith(("'s", "’s")):
+        if first.endswith(POSSESSIVE_ENDINGS):
             longest = max(longest, self.lex.starts.get(first[:-2], 0))
         for length in range(min(longest, len(toks) - i), 0, -1):
             key = " ".join(t for _, _, t in toks[i:i + length])
@@ -305,6 +307,7 @@ class Finder:
 
 
 POSSESSIVE = re.compile(r"[’']s$")
+POSSESSIVE_ENDINGS = ("'s", "’s")
 
 
 def _without_possessive(word: str) -> str:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rdflib import Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 
@@ -120,6 +120,13 @@ def iri(kind: str, *key: str) -> URIRef:
     if kind not in ID_KINDS:
         raise ValueError(f"unknown IRI kind {kind!r}")
     return ID[kind + "/" + "/".join(key)]
+
+
+@lru_cache(maxsize=65536)
+def integer(number: int) -> Literal:
+    """An xsd:integer, made once per value: character offsets and counts repeat from one
+    document to the next, and making a typed literal costs more than adding it to a graph."""
+    return Literal(number, datatype=XSD.integer)
 
 
 def concept(scheme: str, slug: str) -> URIRef:
