@@ -3,7 +3,7 @@
 pyshacl-turbo (a Rust SHACL engine with pySHACL's interface; the tests check it reports what
 pySHACL, the reference implementation, reports) runs the shapes without inference over the
 union of the dataset's named graphs (the ontology included, so ``sh:class`` follows
-``rdfs:subClassOf``). Each violation becomes a
+``rdfs:subClassOf``), given the dataset itself rather than a merged copy. Each violation becomes a
 sentence an analyst can act on, located at the YAML record that made the node (the build
 keeps an ``origins`` table, node IRI → ``file:line``) or, for an extracted claim, at the named
 graph of the document it was mined from. A violation in curated or reference data is an
@@ -59,18 +59,9 @@ class Violation:
                        f"{shorten(self.focus)} {self.message}" + (f" (value {self.value})" if self.value else ""))
 
 
-def union_graph(dataset: Dataset) -> Graph:
-    """Every triple of every named graph in one rdflib graph, as the SHACL engine wants its data."""
-    graph = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
-
-
 def shacl_violations(dataset: Dataset, shapes: Path, origins: dict[str, str]) -> list[Violation]:
     """Validate ``dataset`` against the shapes file; the violations, curated ones first."""
-    data = union_graph(dataset)
-    conforms, report, _ = pyshacl_turbo.validate(data, shacl_graph=Graph().parse(shapes, format="turtle"),
+    conforms, report, _ = pyshacl_turbo.validate(dataset, shacl_graph=Graph().parse(shapes, format="turtle"),
                                                  inference="none", advanced=True, inplace=True)
     if conforms:
         return []
@@ -82,7 +73,7 @@ def shacl_violations(dataset: Dataset, shapes: Path, origins: dict[str, str]) ->
         message = report.value(result, SH.resultMessage) or report.value(result, SH.sourceConstraintComponent)
         shown = _show(value) if value != focus else ""  # sh:not reports the node itself as the value
         violations.add(Violation(str(focus), shorten(str(path)) if path is not None else "", shown,
-                                 str(message), _origin(dataset, data, focus, origins), focus in curated))
+                                 str(message), _origin(dataset, focus, origins), focus in curated))
     return sorted(violations, key=lambda v: (not v.curated, v.origin, v.focus, v.path, v.message))
 
 
@@ -92,12 +83,12 @@ def _show(value: Node | None) -> str:
     return shorten(str(value)) if isinstance(value, URIRef) else str(value)
 
 
-def _origin(dataset: Dataset, data: Graph, focus: Node, origins: dict[str, str]) -> str:
+def _origin(dataset: Dataset, focus: Node, origins: dict[str, str]) -> str:
     """Where a node came from: its YAML record, the record of the claim its evidence supports, or
     the named graph that describes it."""
     if str(focus) in origins:
         return origins[str(focus)]
-    for claim in data.subjects(PROV.wasDerivedFrom, focus):
+    for claim, _, _, _ in dataset.quads((None, PROV.wasDerivedFrom, focus, None)):
         if str(claim) in origins:
             return origins[str(claim)]
     graphs = sorted({str(g) for _, _, _, g in dataset.quads((focus, None, None, None))})
