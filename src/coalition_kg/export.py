@@ -30,11 +30,10 @@ OUTPUT_FILES = ("dataset.nq", "dataset.trig", "union.ttl", "dataset.jsonld", "co
                 "inferred.nq")
 
 
-def nquads(dataset: Dataset) -> bytes:
-    """Every quad of ``dataset`` as N-Quads, one line per quad in a fixed order (graph, subject,
-    predicate, object), so the same graph gives the same bytes; blank nodes keep the canonical
-    labels the build gave them. Each distinct term is converted once (a dataset repeats a few
-    thousand IRIs hundreds of thousands of times) and written in Oxigraph's N-Triples form."""
+def _lines(dataset: Dataset) -> list[tuple[str, str, str, str]]:
+    """Every quad of ``dataset`` as (graph, subject, predicate, object) in Oxigraph's N-Triples
+    form, sorted. Each distinct term is converted once: a dataset repeats a few thousand IRIs
+    hundreds of thousands of times."""
     terms: dict = {}
 
     def written(term) -> str:
@@ -42,9 +41,18 @@ def nquads(dataset: Dataset) -> bytes:
             terms[term] = str(to_ox(term))
         return terms[term]
 
-    lines = [(written(g.identifier if hasattr(g, "identifier") else g), written(s), written(p), written(o))
-             for s, p, o, g in dataset.quads((None, None, None, None))]
-    lines.sort()
+    return sorted((written(g.identifier if hasattr(g, "identifier") else g), written(s), written(p), written(o))
+                  for s, p, o, g in dataset.quads((None, None, None, None)))
+
+
+def nquads(dataset: Dataset) -> bytes:
+    """Every quad of ``dataset`` as N-Quads, one line per quad in a fixed order (graph, subject,
+    predicate, object), so the same graph gives the same bytes; blank nodes keep the canonical
+    labels the build gave them."""
+    return _nquads(_lines(dataset))
+
+
+def _nquads(lines: list[tuple[str, str, str, str]]) -> bytes:
     return "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in lines).encode("utf-8")
 
 
@@ -60,18 +68,14 @@ def write_files(dataset: Dataset, report: dict, folder: Path) -> None:
     Oxigraph's writers are used for speed (rdflib's take minutes past half a million triples);
     the JSON-LD is compacted with the project's prefixes as its context.
     """
-    canonical = nquads(dataset)
+    lines = _lines(dataset)
+    canonical = _nquads(lines)
     quads = list(ox.parse(canonical, format=ox.RdfFormat.N_QUADS))
     prefixes = dict(sorted(PREFIXES.items()))
     (folder / "dataset.nq").write_bytes(canonical)
     (folder / "dataset.trig").write_bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes))
-    triples, seen = [], set()
-    for quad in quads:
-        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
-        if triple not in seen:
-            seen.add(triple)
-            triples.append(triple)
-    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    union = "".join(f"{s} {p} {o} .\n" for s, p, o in sorted({line[1:] for line in lines})).encode("utf-8")
+    triples = ox.parse(union, format=ox.RdfFormat.N_TRIPLES)  # every graph merged, each triple once
     (folder / "union.ttl").write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
     (folder / "context.jsonld").write_text(json.dumps({"@context": prefixes}, indent=2) + "\n", encoding="utf-8")
     expanded = json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD))
