@@ -190,8 +190,7 @@ class OxigraphStore:
         if isinstance(result, ox.QueryBoolean):
             return QueryResult([], [], bool(result))
         variables = [v.value for v in result.variables]
-        rows = [tuple(_from_ox(solution[v]) for v in variables) for solution in result]
-        return sort_concatenations(sparql, QueryResult(variables, rows))
+        return sort_concatenations(sparql, QueryResult(variables, _rows(result)))
 
     def __len__(self) -> int:
         return len(self.store)
@@ -215,6 +214,25 @@ def to_ox(term: Node) -> object:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot bind {term!r}")
+
+
+def _rows(solutions: ox.QuerySolutions) -> list[tuple[Node | None, ...]]:
+    """The solutions as rows of rdflib terms, each distinct term converted once.
+
+    A large answer repeats its publishers, dates and types on every row, and building an
+    rdflib term (a Literal parses its value) cost more than the query itself: claim-sources
+    at 1M triples (103,000 rows) spent 5.5 s here against 0.3 s with one conversion per
+    term. A solution iterates over its values in the order of the variables."""
+    converted: dict[object, Node | None] = {}
+
+    def convert(term: object) -> Node | None:
+        try:
+            return converted[term]
+        except KeyError:
+            converted[term] = node = _from_ox(term)
+            return node
+
+    return [tuple(map(convert, solution)) for solution in solutions]
 
 
 def _from_ox(term: object) -> Node | None:
