@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Callable, Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -29,18 +28,13 @@ from .extracted import DocumentWriter
 from .lexicon import build_lexicon
 from .link import add_to_dataset as add_wikidata
 from .namespaces import (
-    CKG, CURATED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, concept, integer, iri, short_hash, slugify, source_graph,
+    CKG, CURATED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, concept, decimal, integer, iri, short_hash, slugify,
+    source_graph,
 )
 from .project import Project
 from .schema import PartialDate, Record, Ref
 from .infer import infer, write_inferred
 from .validate import check_shapes
-
-def decimal(number: int | float | str) -> Literal:
-    """An xsd:decimal in the form Oxigraph returns ("1600000000", "0.9"), so backends agree."""
-    text = format(Decimal(repr(number) if isinstance(number, float) else str(number)).normalize(), "f")
-    return Literal(text, datatype=XSD.decimal)
-
 
 CURATED_CONFIDENCE = decimal("0.9")
 UNSOURCED_CONFIDENCE = decimal("0.6")

@@ -10,25 +10,16 @@ shared nodes of the graph.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from functools import lru_cache
-
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .documents import Document
 from .extract import Claim, Extraction
 from .lexicon import Lexicon, content_words
-from .namespaces import CKG, SCHEMA, concept, integer, iri, short_hash, slugify
+from .namespaces import CKG, SCHEMA, concept, decimal, integer, iri, short_hash, slugify
 from .schema import PartialDate, Record
 
 ROLE_SHORTCUTS = {"signatory": CKG.signatory, "endorser": CKG.endorsedBy, "non-signatory": CKG.notSignedBy}
-
-
-@lru_cache(maxsize=None)
-def confidence(value: float) -> Literal:
-    """The xsd:decimal of a rule's confidence (a handful of values, made once each)."""
-    return Literal(Decimal(str(value)), datatype=XSD.decimal)
 
 
 def agent(key: str, lex: Lexicon) -> URIRef:
@@ -129,7 +120,7 @@ class DocumentWriter:
         g.add((evidence, CKG.charEnd, integer(claim.end)))
         g.add((evidence, CKG.excerpt, Literal(self.doc.text[claim.start:claim.end])))
         g.add((evidence, CKG.method, Literal(claim.rule)))
-        g.add((evidence, CKG.confidence, confidence(claim.confidence)))
+        g.add((evidence, CKG.confidence, decimal(claim.confidence)))
 
     def claim_node(self, node: URIRef, cls: URIRef, claim: Claim) -> URIRef:
         self.b.claim(self.graph, node, cls)

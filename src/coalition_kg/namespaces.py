@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
-
 
 
 class Vocabulary(Namespace):
@@ -127,6 +127,14 @@ def integer(number: int) -> Literal:
     """An xsd:integer, made once per value: character offsets and counts repeat from one
     document to the next, and making a typed literal costs more than adding it to a graph."""
     return Literal(number, datatype=XSD.integer)
+
+
+@lru_cache(maxsize=65536)
+def decimal(number: int | float | str) -> Literal:
+    """An xsd:decimal in the form Oxigraph returns ("1600000000", "0.9"), so backends agree;
+    made once per value, like ``integer``."""
+    text = format(Decimal(repr(number) if isinstance(number, float) else str(number)).normalize(), "f")
+    return Literal(text, datatype=XSD.decimal)
 
 
 def concept(scheme: str, slug: str) -> URIRef:
