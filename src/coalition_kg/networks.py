@@ -107,7 +107,8 @@ class Facts:
 
     labels: dict[str, str]
     kinds: dict[str, str]
-    sources: dict[str, list[dict[str, str]]]
+    sources: dict[str, tuple[int, str]]   # claim → (number of sources, earliest source)
+    source_details: dict[str, dict[str, str]]
     weak: set[str]
     participations: list[dict[str, str]]
     signatures: list[dict[str, str]]
@@ -127,14 +128,12 @@ class Facts:
         for r in rows("view-entities"):
             kinds.setdefault(r["entity"], CLASS_KINDS[r["class"]])
             labels.setdefault(r["entity"], r.get("label", r["entity"]))
-        sources: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for r in rows("view-claim-sources"):
-            if not any(s["source"] == r["source"] for s in sources[r["claim"]]):
-                sources[r["claim"]].append(r)
-        for found in sources.values():   # earliest first; an undated source cannot be the first
-            found.sort(key=lambda s: ("issued" not in s, s.get("issued", ""), s["source"]))
+        sources = {r["claim"]: (int(r["sources"]), r["firstSource"]) for r in rows("view-claim-sources")}
+        details: dict[str, dict[str, str]] = {}
+        for r in rows("view-sources"):   # a source's first row in the query's order
+            details.setdefault(r["source"], r)
         participations = rows("view-participations")
-        facts = cls(labels, kinds, dict(sources), {r["claim"] for r in rows("weak-only-claims")}, participations,
+        facts = cls(labels, kinds, sources, details, {r["claim"] for r in rows("weak-only-claims")}, participations,
                     rows("view-signatures"), rows("view-pledges"), rows("view-memberships"),
                     rows("present-not-signed"), rows("view-statements"))
         facts.latest = max((r["date"] for r in participations), default="")
@@ -145,11 +144,11 @@ class Facts:
 
     def evidence(self, claim: str) -> dict[str, object]:
         """Source count, earliest source and strength of a claim, as edge attributes."""
-        found = self.sources.get(claim, [])
-        first = found[0] if found else {}
+        count, earliest = self.sources.get(claim, (0, ""))
+        first = self.source_details.get(earliest, {})
         described = ", ".join(x for x in (first.get("publisher"), first.get("title"), first.get("issued"),
                                           first.get("url")) if x)
-        return {"claim": claim, "sources": len(found), "first_source": described, "weak_only": claim in self.weak}
+        return {"claim": claim, "sources": count, "first_source": described, "weak_only": claim in self.weak}
 
     def members_on(self, day: str | None) -> dict[str, str]:
         """Agents that are members of a coalition on ``day`` (or ever, without a day) → since when."""
