@@ -837,6 +837,24 @@ def test_the_27_march_statements_on_sanctions_come_from_one_article(shipped_kg):
         {(s["id"], url) for s in statements.values() for url in s["sources"]}
 
 
+def test_the_views_count_each_claim_s_sources_and_name_the_earliest(shipped_kg):
+    """view-claim-sources agrees with claim-sources: the same number of sources per claim, and
+    as first source the earliest by publication date, ties going to the lower IRI (every
+    source of the shipped data is dated; claim-sources lists dated sources only)."""
+    sources = defaultdict(dict)
+    for r in ask(shipped_kg, "claim-sources"):
+        sources[text(r["claim"])][text(r["source"])] = text(r["issued"])
+    view = {text(r["claim"]): r for r in ask(shipped_kg, "view-claim-sources")}
+    assert view.keys() >= sources.keys()
+    for claim, found in sources.items():
+        earliest = min(found, key=lambda source: (found[source] is None, found[source] or "", source))
+        assert (int(view[claim]["sources"]), text(view[claim]["firstSource"])) == (len(found), earliest)
+    # The shipped data has claims with several sources, some of one day and month ("2026-02").
+    assert max(len(found) for found in sources.values()) > 5
+    details = {text(r["source"]) for r in ask(shipped_kg, "view-sources")}
+    assert {text(r["firstSource"]) for r in view.values()} <= details
+
+
 def _contradiction(rows: Rows, kind: str, subject: str) -> list[tuple]:
     return [(text(r["valueA"]), parts(r["according_to_A"]), text(r["valueB"]), parts(r["according_to_B"]))
             for r in rows if text(r["kind"]) == kind and text(r["subject"]) == subject]
