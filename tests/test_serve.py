@@ -208,6 +208,48 @@ def test_the_query_page_views_and_downloads(endpoint, project):
     assert ask(endpoint, method="GET", path="/data/..%2f..%2fgraph%2fcurated%2fsources.yaml")[0] == 404
 
 
+@pytest.fixture(scope="module")
+def roomy(project):
+    """The server with its default limits (the `endpoint` above caps answers at 5 rows)."""
+    with serving(project) as base:
+        yield base
+
+
+def test_every_stored_query_is_served_ready_to_run(roomy, project):
+    """/queries/NAME.rq is the stored query with its default parameters written in: sent to
+    /sparql as it is, it answers what `coalition-kg query NAME` answers."""
+    from coalition_kg.api import open_dataset
+    from coalition_kg.queries import load_all
+    from coalition_kg.remote import SparqlStore
+
+    stored = {name: q for name, q in load_all(project.queries_dir).items() if q.offline}
+    page = ask(roomy, method="GET", path="/")[2].decode()
+    local, remote = open_dataset(project).store, SparqlStore(roomy + "/sparql")
+    for name, query in stored.items():
+        assert f'<option value="{name}">' in page
+        status, headers, text = ask(roomy, method="GET", path=f"/queries/{name}.rq")
+        assert status == 200 and headers["Content-Type"].startswith("application/sparql-query")
+        assert remote.query(text.decode()).rows == query.run(local).rows, name
+    assert ask(roomy, method="GET", path="/queries/no-such-query.rq")[0] == 404
+
+
+def test_picking_a_stored_query_on_the_page_runs_it_in_the_browser(roomy, project):
+    from coalition_kg.api import open_dataset
+    from coalition_kg.browser import chromium
+
+    members = len(open_dataset(project).query("members-as-of"))
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(roomy + "/")
+        page.select_option("#stored", "members-as-of")
+        assert "members" in page.inner_text("#about").lower()
+        assert '"2025-12-31"^^' in page.input_value("textarea")  # the default date, written in
+        page.click("button")
+        page.wait_for_function("document.getElementById('status').textContent.includes('rows')")
+        assert page.inner_text("#status") == f"{members} rows"
+        assert page.locator("#out tr").count() == members + 1  # and the header
+
+
 def test_it_listens_on_loopback_only_by_default(endpoint):
     assert endpoint.startswith("http://127.0.0.1:")
     from coalition_kg.cli import serve

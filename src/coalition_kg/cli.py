@@ -780,7 +780,8 @@ def serve(host, port, timeout, max_rows, allowed, origins, location, root) -> No
 
     /sparql answers GET and POST (JSON, XML, CSV, TSV results; Turtle, JSON-LD or
     N-Triples for CONSTRUCT and DESCRIBE) from SPARQLWrapper, YASGUI, rdflib or curl;
-    / is a query page; /data/ has the dataset files, /views/ the HTML views. Updates,
+    / is a query page, with the stored queries to pick from; /queries/NAME.rq is a stored
+    query ready to send; /data/ has the dataset files, /views/ the HTML views. Updates,
     Graph Store writes and SERVICE calls are refused (403); a query running past
     --timeout is stopped (503).
 
@@ -790,7 +791,7 @@ def serve(host, port, timeout, max_rows, allowed, origins, location, root) -> No
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
           http://127.0.0.1:8000/sparql
     """
-    from .serve import Endpoint, Policy
+    from .serve import Endpoint, Policy, runnable_queries
 
     project = Project.find(root)
     path = dataset_path(project)
@@ -801,7 +802,7 @@ def serve(host, port, timeout, max_rows, allowed, origins, location, root) -> No
     store.load(path)
     del store  # the workers open it read-only
     policy = Policy(timeout=timeout, max_rows=max_rows, allowed_services=list(allowed), cors_origins=list(origins))
-    endpoint = Endpoint((host, port), location, project.out_dir, policy)
+    endpoint = Endpoint((host, port), location, project.out_dir, policy, runnable_queries(project.queries_dir))
     click.echo(f"SPARQL endpoint: http://{host}:{endpoint.server_port}/sparql  (query page: "
                f"http://{host}:{endpoint.server_port}/)  Ctrl-C to stop", err=True)
     try:

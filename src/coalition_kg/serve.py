@@ -13,8 +13,10 @@ other hosts"):
 - at most ``max_rows`` rows or triples are returned (header ``X-Result-Truncated``);
 - CORS headers only for the origins given; bound to 127.0.0.1 unless told otherwise.
 
-Besides ``/sparql`` it serves a small query page at ``/``, the HTML views of
-``out/views/`` under ``/views/`` and the dataset files of ``out/graph/`` under ``/data/``.
+Besides ``/sparql`` it serves a small query page at ``/`` (with the project's stored
+queries to pick from), each stored query ready to run at ``/queries/NAME.rq`` (its default
+parameters written in), the HTML views of ``out/views/`` under ``/views/`` and the dataset
+files of ``out/graph/`` under ``/data/``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
+from . import queries
 from .namespaces import GRAPH
+from .substitute import substitute
 
 RESULT_TYPES = {  # media type of SELECT/ASK results → our name
     "application/sparql-results+json": "json", "application/json": "json",
@@ -222,9 +226,18 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;
 <body><h1>{title}</h1>
 <p>SPARQL 1.1 endpoint at <code>/sparql</code> (read-only; the default graph is the union of all graphs).
 Downloads: {downloads}. Views: {views}.</p>
+<p><label>Stored query: <select id="stored"><option value="">(your own)</option>{options}</select></label>
+<span id="about"></span></p>
 <form id="f"><textarea name="query">{example}</textarea><br><button>Run</button></form>
 <p id="status"></p><table id="out"></table>
+<script id="stored-queries" type="application/json">{stored}</script>
 <script>
+const stored = JSON.parse(document.getElementById('stored-queries').textContent);
+document.getElementById('stored').onchange = (event) => {{
+  const chosen = stored[event.target.value];
+  document.getElementById('about').textContent = chosen ? chosen.description : '';
+  if (chosen) document.querySelector('textarea').value = chosen.text;
+}};
 document.getElementById('f').onsubmit = async (event) => {{
   event.preventDefault();
   const status = document.getElementById('status'), out = document.getElementById('out');
@@ -244,17 +257,26 @@ document.getElementById('f').onsubmit = async (event) => {{
 EXAMPLE = "SELECT ?class (COUNT(?node) AS ?n) WHERE { ?node a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 20"
 
 
+def runnable_queries(folder: Path) -> dict[str, dict[str, str]]:
+    """The stored queries that need no network, by name: title, description and text with
+    the default parameters written in, so that the text runs as it is on any endpoint."""
+    return {name: {"title": q.title, "description": q.description, "text": substitute(q.text, q.bind({}))}
+            for name, q in queries.load_all(folder).items() if q.offline}
+
+
 class Endpoint(ThreadingHTTPServer):
     """The HTTP server: one thread per request, one worker process per query."""
 
     daemon_threads = True
     request_queue_size = 128  # the listen backlog: at 5 (the default), the sixth client at once is reset
 
-    def __init__(self, address: tuple[str, int], location: Path, out_dir: Path, policy: Policy) -> None:
+    def __init__(self, address: tuple[str, int], location: Path, out_dir: Path, policy: Policy,
+                 stored: dict[str, dict[str, str]] | None = None) -> None:
         super().__init__(address, Handler)
         self.location = location
         self.files = {"data": out_dir / "graph", "views": out_dir / "views"}
         self.policy = policy
+        self.stored = stored or {}
         self.workers = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported this module (and pyoxigraph):
         # a query then starts in milliseconds instead of a second of imports.
@@ -296,6 +318,8 @@ class Handler(BaseHTTPRequestHandler):
             self.sparql(params)
         elif url.path == "/":
             self.page()
+        elif url.path.startswith("/queries/") and url.path.endswith(".rq"):
+            self.stored_query(url.path[len("/queries/"):-len(".rq")])
         elif url.path.count("/") == 2 and url.path.split("/")[1] in self.server.files:
             self.file(*url.path.split("/")[1:])
         else:
@@ -354,9 +378,19 @@ class Handler(BaseHTTPRequestHandler):
             names = sorted(p.name for p in self.server.files[folder].glob("*") if p.is_file())
             return ", ".join(f'<a href="/{folder}/{html.escape(n)}">{html.escape(n)}</a>' for n in names) or "none"
 
+        options = "".join(f'<option value="{html.escape(name)}">{html.escape(q["title"])}</option>'
+                          for name, q in sorted(self.server.stored.items()))
+        # JSON inside <script>: "<" escaped, so no text can close the element.
+        stored = json.dumps(self.server.stored).replace("<", "\\u003c")
         body = QUERY_PAGE.format(title="coalition-kg", downloads=links("data"), views=links("views"),
-                                 example=html.escape(EXAMPLE))
+                                 example=html.escape(EXAMPLE), options=options, stored=stored)
         self.send(200, "text/html; charset=utf-8", body.encode())
+
+    def stored_query(self, name: str) -> None:
+        """A stored query's text, default parameters written in, ready for /sparql."""
+        if name not in self.server.stored:
+            return self.send(404, "text/plain", b"no stored query of that name\n")
+        self.send(200, "application/sparql-query; charset=utf-8", self.server.stored[name]["text"].encode())
 
     def file(self, folder: str, name: str) -> None:
         """A file of out/graph/ or out/views/, by its exact name (nothing outside them)."""
