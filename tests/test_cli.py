@@ -10,14 +10,14 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
 from coalition_kg import open_dataset
 from coalition_kg.build import run_build
 from coalition_kg.checks import run_checks
 from coalition_kg.cli import main
-from coalition_kg.namespaces import CKG, CURATED_GRAPH, iri
+from coalition_kg.namespaces import CKG, CURATED_GRAPH, expand, iri, shorten
 
 COMMANDS = sorted(main.commands)
 
@@ -73,6 +73,19 @@ def test_query_prints_a_table_csv_or_json(built):
 
     as_json = run("query", "meeting-attendance", "-p", "meeting=2025-03-02-london", "--format", "json", root=built)
     assert sorted(r["name"] for r in json.loads(as_json.output)) == ["France", "Germany", "Ukraine", "United Kingdom"]
+
+
+@pytest.mark.parametrize("full, short", [
+    ("https://w3id.org/coalition-kg/id/state/FRA", "state:FRA"),
+    # The longest namespace wins, and a local name may hold a "/".
+    ("https://w3id.org/coalition-kg/id/participation/2025-03-27-paris/USA", "participation:2025-03-27-paris/USA"),
+    ("https://w3id.org/coalition-kg/concept/source-type/blog", "source-type:blog"),
+    ("https://w3id.org/coalition-kg/ontology#Pledge", "ckg:Pledge"),
+    ("https://example.org/not/ours", "https://example.org/not/ours"),
+])
+def test_tables_name_iris_by_their_prefix(full, short):
+    assert shorten(full) == short
+    assert expand(short) == URIRef(full) or short == full
 
 
 @pytest.mark.parametrize("args, message", [
