@@ -890,6 +890,31 @@ def test_contradictions_austria_at_the_paris_summit(shipped_kg):
          "present, mode not reported", publishers(present["sources"]))]
 
 
+def test_contradictions_one_commitment_reported_two_ways(shipped_kg):
+    """Pledges marked as the same commitment (`same_commitment_as`) disagree where both state a
+    date, occasion, amount or status and state it differently; each side keeps its publishers."""
+    rows = ask(shipped_kg, "contradictions")
+    pledges = {p["id"]: p for p in _pledges()}
+    fields = {"date": "date", "made_at": "madeAt", "quantity": "quantity", "status": "status"}
+    expected = []
+    for a in pledges.values():
+        if "same_commitment_as" not in a:
+            continue
+        b = pledges[a["same_commitment_as"]]
+        subject = " ".join(sorted(f"pledge/{p['id']}" for p in (a, b)))
+        for field, prop in fields.items():
+            if field in a and field in b and str(a[field]) != str(b[field]):
+                (low, one), (high, other) = sorted([(str(a[field]), a), (str(b[field]), b)], key=lambda x: x[0])
+                expected.append((subject, prop, publishers(one["sources"]), publishers(other["sources"])))
+    found = [(text(r["subject"]), code(r["property"]).split("#")[-1], parts(r["according_to_A"]),
+              parts(r["according_to_B"])) for r in rows if text(r["kind"]) == "pledge"]
+    assert found == expected
+    # France's EUR 2 bn package: announced on 26 March by most, at the 27 March summit by one.
+    assert [r for r in found if r[1] == "date"] == [(
+        "pledge/fra-2025-03-26-military-aid-package pledge/fra-2025-03-27-military-aid-package", "date",
+        {"Defense Mirror", "Euromaidan Press", "ONLINE.UA", "Ukrainska Pravda"}, {"Ukrainian World Congress"})]
+
+
 def test_contradictions_us_and_the_paris_declaration(shipped_kg):
     rows = ask(shipped_kg, "contradictions")
     record = declaration("2026-01-06-paris-declaration")
@@ -910,7 +935,7 @@ def test_contradictions_compare_counts_only_at_the_same_date(shipped_kg):
             sizes[_day(a.get("as_of"))].add(a["value"])
     assert len(set().union(*sizes.values())) >= 3 and all(len(values) == 1 for values in sizes.values())
     assert not [r for r in rows if code(r["property"]).endswith("reportedMemberCount")]
-    assert {text(r["kind"]) for r in rows} == {"attribute", "participation", "signature", "office term"}
+    assert {text(r["kind"]) for r in rows} == {"attribute", "participation", "signature", "office term", "pledge"}
     assert all(text(r["valueA"]) != text(r["valueB"]) for r in rows)
 
 
