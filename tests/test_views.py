@@ -141,6 +141,28 @@ def test_contested_claims_are_dashed_and_say_so(pages, browser, shipped_facts, t
     opened.page.close()
 
 
+def test_a_commitment_reported_two_ways_is_dashed_with_the_other_account(pages, browser, shipped):
+    """Two pledge claims marked as one commitment (`same_commitment_as`) that give another date
+    are both contested, each naming the other account and what it says."""
+    pledges = {p["id"]: p for p in yaml.safe_load(
+        (shipped.graph_dir / "curated" / "pledges.yaml").read_text(encoding="utf-8"))}
+    expected = {}
+    for p in pledges.values():
+        other = pledges.get(p.get("same_commitment_as", ""))
+        if other and str(other["date"]) != str(p["date"]):
+            expected[f"pledge:{p['id']}"] = f"(pledge:{other['id']}) has date {other['date']}"
+            expected[f"pledge:{other['id']}"] = f"(pledge:{p['id']}) has date {p['date']}"
+    assert expected, "the shipped data has France's package reported on two dates"
+    graph, path = pages["commitments"]
+    contested = {k: d["title"] for _, _, k, d in graph.edges(keys=True, data=True) if d["contested"]}
+    assert contested.keys() == expected.keys()
+    assert all(expected[claim] in title.split("CONTESTED: ")[1] for claim, title in contested.items())
+    opened = open_view(browser, path)
+    dashed = opened.page.evaluate("ckg.allEdges.get({filter: e => e.dashes}).map(e => e.title.textContent)")
+    assert sorted(dashed) == sorted(contested.values())
+    opened.page.close()
+
+
 def test_the_legend_and_the_filters_change_what_is_drawn(pages, browser):
     graph, path = pages["coalition"]
     edges = list(graph.edges(data=True))

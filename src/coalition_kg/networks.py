@@ -289,10 +289,29 @@ def communities(graph: nx.Graph, seed: int = 42) -> list[list[str]]:
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
 
 
+def _accounts_differ(rows: list[dict[str, str]], facts: Facts) -> dict[str, str]:
+    """Pledges whose other account of the same commitment gives another date, occasion, amount
+    or status: claim → what the other account says. A value left out is not a difference."""
+    by_claim = {r["claim"]: r for r in rows}
+    notes = {}
+    for r in rows:
+        other = by_claim.get(r.get("sameCommitment", ""))
+        if other is None:
+            continue
+        differ = [f"{label} {facts.name(other[key])}" for key, label in
+                  (("date", "date"), ("meeting", "occasion"), ("quantity", "amount"), ("status", "status"))
+                  if r.get(key) and other.get(key) and r[key] != other[key]]
+        if differ:
+            notes[r["claim"]] = f"the same commitment as other sources report it ({other['claim']}) has " + \
+                ", ".join(differ)
+    return notes
+
+
 def commitments_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
     """Pledgers linked to beneficiaries, one edge per pledge claim, with type, quantity and condition."""
     graph = _new_graph("commitments", "Commitments: who pledged what to whom", scope)
     members = facts.members_on(scope.last_day or facts.latest)
+    contested = _accounts_differ(facts.pledges, facts)
     for r in facts.pledges:
         if not scope.admits(r.get("date"), r.get("series"), r["claim"], facts.weak):
             continue
@@ -312,7 +331,8 @@ def commitments_network(facts: Facts, scope: Scope) -> nx.MultiDiGraph:
             f"Date: {r['date']}" if r.get("date") else "") if x)
         graph.add_edge(r["pledger"], target, key=r["claim"], kind="pledge", pledge_type=kind, amount=amount,
                        condition=condition, status=facts.name(r.get("status")), date=r.get("date", ""),
-                       label=amount or kind, contested=False, title=claim_text(facts, text, r["claim"]),
+                       label=amount or kind, contested=r["claim"] in contested,
+                       title=claim_text(facts, text, r["claim"], contested.get(r["claim"], "")),
                        **facts.evidence(r["claim"]))
     return graph
 
